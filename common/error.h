@@ -24,6 +24,7 @@ enum CniCode : int {
     kSystemFailure = 100,   // a system call or netlink request failed (see msg)
     kCheckFailed = 101,     // CHECK found the attachment differs from what ADD left
     kAddressExhausted = 102,  // IPAM has no free address in a range set
+    kAlreadyExists = 103,   // an interface ADD would create exists already
 };
 
 class CniError : public std::runtime_error {

@@ -27,25 +27,25 @@ struct Dns {
 struct Interface {
     std::string name;
     std::string mac;
-    std::optional<int> mtu;  // 1.1.0 only
+    std::optional<int> mtu = std::nullopt;  // 1.1.0 only
     std::string sandbox;     // empty for host-side interfaces
 };
 
 struct IpConfig {
     IpPrefix address;  // host address with the subnet's prefix length
-    std::optional<IpAddress> gateway;
-    std::optional<int> interface;  // index into Result::interfaces
+    std::optional<IpAddress> gateway = std::nullopt;
+    std::optional<int> interface = std::nullopt;  // index into Result::interfaces
 };
 
 struct Route {
     IpPrefix dst;
-    std::optional<IpAddress> gw;
+    std::optional<IpAddress> gw = std::nullopt;
     // CNI 1.1.0 route extras; rendered only for cniVersion >= 1.1.0.
-    std::optional<int> mtu;
-    std::optional<int> advmss;
-    std::optional<int> priority;
-    std::optional<int> table;
-    std::optional<int> scope;
+    std::optional<int> mtu = std::nullopt;
+    std::optional<int> advmss = std::nullopt;
+    std::optional<int> priority = std::nullopt;
+    std::optional<int> table = std::nullopt;
+    std::optional<int> scope = std::nullopt;
 };
 
 struct Result {

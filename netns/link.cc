@@ -1,0 +1,121 @@
+// RTM_NEWLINK / RTM_GETLINK / RTM_DELLINK requests and the parsing of link replies.
+#include "netns/link.h"
+
+#include <linux/if.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <linux/veth.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "common/error.h"
+
+namespace nsveth {
+
+namespace {
+
+std::string format_mac(const nlattr* attr) {
+    const auto* bytes = static_cast<const unsigned char*>(mnl_attr_get_payload(attr));
+    std::string mac;
+    for (std::uint16_t i = 0; i < mnl_attr_get_payload_len(attr); ++i) {
+        char part[4];
+        std::snprintf(part, sizeof part, i ? ":%02x" : "%02x", bytes[i]);
+        mac += part;
+    }
+    return mac;
+}
+
+/// A string attribute whether or not the kernel NUL-terminated it.
+std::string attribute_string(const nlattr* attr) {
+    const char* text = static_cast<const char*>(mnl_attr_get_payload(attr));
+    return std::string(text, strnlen(text, mnl_attr_get_payload_len(attr)));
+}
+
+LinkInfo parse_link(const nlmsghdr* nlh) {
+    const auto* ifi = static_cast<const ifinfomsg*>(mnl_nlmsg_get_payload(nlh));
+    LinkInfo link;
+    link.index = ifi->ifi_index;
+    link.flags = ifi->ifi_flags;
+    for_each_attribute(nlh, sizeof(ifinfomsg), [&link](const nlattr* attr) {
+        switch (mnl_attr_get_type(attr)) {
+            case IFLA_IFNAME:
+                link.name = attribute_string(attr);
+                break;
+            case IFLA_MTU:
+                if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
+                    link.mtu = static_cast<int>(mnl_attr_get_u32(attr));
+                break;
+            case IFLA_ADDRESS:
+                link.mac = format_mac(attr);
+                break;
+            case IFLA_LINKINFO:
+                for_each_nested(attr, [&link](const nlattr* info) {
+                    if (mnl_attr_get_type(info) == IFLA_INFO_KIND)
+                        link.kind = attribute_string(info);
+                });
+                break;
+        }
+    });
+    return link;
+}
+
+}  // namespace
+
+bool LinkInfo::is_up() const { return flags & IFF_UP; }
+
+void create_veth(NetlinkSocket& socket, const VethPair& pair) {
+    NetlinkMessage message(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+    message.header<ifinfomsg>().ifi_family = AF_UNSPEC;
+    message.put_string(IFLA_IFNAME, pair.host_name);
+    if (pair.mtu) message.put_u32(IFLA_MTU, pair.mtu);
+    {
+        auto linkinfo = message.nest(IFLA_LINKINFO);
+        message.put_string(IFLA_INFO_KIND, "veth");
+        auto data = message.nest(IFLA_INFO_DATA);
+        auto peer = message.nest(VETH_INFO_PEER);
+        message.header<ifinfomsg>().ifi_family = AF_UNSPEC;
+        message.put_string(IFLA_IFNAME, pair.peer_name);
+        message.put_u32(IFLA_NET_NS_FD, pair.peer_netns->fd());
+        if (pair.mtu) message.put_u32(IFLA_MTU, pair.mtu);
+    }
+    socket.request(message, "create veth " + pair.host_name + " with peer " + pair.peer_name +
+                                " in " + pair.peer_netns->path());
+}
+
+std::optional<LinkInfo> find_link(NetlinkSocket& socket, std::string_view name) {
+    NetlinkMessage message(RTM_GETLINK, 0);
+    message.header<ifinfomsg>().ifi_family = AF_UNSPEC;
+    message.put_string(IFLA_IFNAME, name);
+    message.put_u32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+    std::optional<LinkInfo> link;
+    int error = socket.try_request(message, [&link](const nlmsghdr* nlh) {
+        if (nlh->nlmsg_type == RTM_NEWLINK) link = parse_link(nlh);
+    });
+    if (error == ENODEV) return std::nullopt;
+    if (error) socket.fail(error, "look up link " + std::string(name));
+    return link;
+}
+
+void set_link_up(NetlinkSocket& socket, int index, std::string_view name) {
+    NetlinkMessage message(RTM_NEWLINK, 0);
+    auto& ifi = message.header<ifinfomsg>();
+    ifi.ifi_family = AF_UNSPEC;
+    ifi.ifi_index = index;
+    ifi.ifi_flags = IFF_UP;
+    ifi.ifi_change = IFF_UP;
+    socket.request(message, "set link " + std::string(name) + " up");
+}
+
+bool try_delete_link(NetlinkSocket& socket, std::string_view name) {
+    NetlinkMessage message(RTM_DELLINK, 0);
+    message.header<ifinfomsg>().ifi_family = AF_UNSPEC;
+    message.put_string(IFLA_IFNAME, name);
+    int error = socket.try_request(message);
+    if (error == ENODEV) return false;
+    if (error) socket.fail(error, "delete link " + std::string(name));
+    return true;
+}
+
+}  // namespace nsveth

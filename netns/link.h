@@ -1,0 +1,44 @@
+// Links: the veth pair (created from the host with its peer placed straight into the target
+// namespace), lookup, bringing up, deleting. Each call works in the namespace of its socket.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "netns/netlink.h"
+#include "netns/netns.h"
+
+namespace nsveth {
+
+struct LinkInfo {
+    int index = 0;
+    std::string name;
+    unsigned flags = 0;  // IFF_*
+    int mtu = 0;
+    std::string mac;     // "aa:bb:cc:dd:ee:ff", empty when the link has none
+    std::string kind;    // IFLA_INFO_KIND, e.g. "veth"
+    bool is_up() const;
+};
+
+struct VethPair {
+    std::string host_name;   // created in the socket's namespace
+    std::string peer_name;   // created directly inside peer_netns
+    const Netns* peer_netns;
+    int mtu = 0;             // both ends; 0 = kernel default
+};
+
+/// Creates the pair with NLM_F_EXCL (never modifies an existing link). Throws SystemError; EEXIST
+/// when either name is taken.
+void create_veth(NetlinkSocket& socket, const VethPair& pair);
+
+/// The link called `name`, nullopt when there is none. Throws SystemError on other failures.
+std::optional<LinkInfo> find_link(NetlinkSocket& socket, std::string_view name);
+
+/// Sets IFF_UP on link `index` (`name` is for messages). Throws SystemError.
+void set_link_up(NetlinkSocket& socket, int index, std::string_view name);
+
+/// Deletes the link called `name`; false when it did not exist. Throws SystemError otherwise.
+bool try_delete_link(NetlinkSocket& socket, std::string_view name);
+
+}  // namespace nsveth

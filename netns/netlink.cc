@@ -1,0 +1,153 @@
+// NetlinkMessage and NetlinkSocket. The receive loop is our own rather than mnl_cb_run's, because
+// libmnl's default error callback drops the extended ack that explains most kernel refusals.
+#include "netns/netlink.h"
+
+#include <cerrno>
+#include <stdexcept>
+#include <vector>
+
+#include "common/error.h"
+
+namespace nsveth {
+
+NetlinkMessage::NetlinkMessage(std::uint16_t type, std::uint16_t flags)
+    : nlh_(mnl_nlmsg_put_header(buffer_.data())) {
+    nlh_->nlmsg_type = type;
+    nlh_->nlmsg_flags = NLM_F_REQUEST | flags;
+}
+
+void NetlinkMessage::put(std::uint16_t type, const void* data, std::size_t length) {
+    if (!mnl_attr_put_check(nlh_, buffer_.size(), type, length, data))
+        throw std::length_error("netlink message buffer too small");
+}
+
+void NetlinkMessage::put_string(std::uint16_t type, std::string_view value) {
+    std::string copy(value);
+    put(type, copy.c_str(), copy.size() + 1);
+}
+
+NetlinkMessage::Nest::Nest(NetlinkMessage& message, std::uint16_t type)
+    : message_(message),
+      nest_(mnl_attr_nest_start_check(message.nlh_, message.buffer_.size(), type)) {
+    if (!nest_) throw std::length_error("netlink message buffer too small");
+}
+
+NetlinkSocket::NetlinkSocket(mnl_socket* socket, std::string where)
+    : socket_(socket), where_(std::move(where)), port_id_(mnl_socket_get_portid(socket)) {}
+
+NetlinkSocket NetlinkSocket::open(std::string where) {
+    mnl_socket* raw = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+    if (!raw) throw_errno("open netlink socket in " + where);
+    std::unique_ptr<mnl_socket, Closer> socket(raw);
+    int on = 1;
+    // Extended acks carry the kernel's reason; capped acks keep our request out of the reply.
+    mnl_socket_setsockopt(raw, NETLINK_EXT_ACK, &on, sizeof on);
+    mnl_socket_setsockopt(raw, NETLINK_CAP_ACK, &on, sizeof on);
+    if (mnl_socket_bind(raw, 0, MNL_SOCKET_AUTOPID) < 0)
+        throw_errno("bind netlink socket in " + where);
+    return NetlinkSocket(socket.release(), std::move(where));
+}
+
+namespace {
+
+// Large enough for any dump batch the kernel sends (it sizes batches by the reader's buffer).
+constexpr std::size_t kReceiveBufferSize = 32768;
+
+/// The NLMSGERR_ATTR_MSG text of an error message, if the kernel sent one.
+std::string extack_text(const nlmsghdr* nlh) {
+    if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS)) return {};
+    const auto* error = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(nlh));
+    unsigned offset = sizeof(nlmsgerr);
+    if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) offset += error->msg.nlmsg_len - sizeof(nlmsghdr);
+    std::string text;
+    mnl_attr_parse(
+        nlh, offset,
+        [](const nlattr* attr, void* data) {
+            if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
+                mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
+                *static_cast<std::string*>(data) = mnl_attr_get_str(attr);
+            return MNL_CB_OK;
+        },
+        &text);
+    return text;
+}
+
+}  // namespace
+
+int NetlinkSocket::exchange(NetlinkMessage& message, const Handler& on_message,
+                            bool& interrupted) {
+    nlmsghdr* request = message.get();
+    request->nlmsg_seq = ++sequence_;
+    extack_.clear();
+    if (mnl_socket_sendto(socket_.get(), request, request->nlmsg_len) < 0) return errno;
+
+    const bool is_dump = (request->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
+    std::vector<char> buffer(kReceiveBufferSize);
+    for (;;) {
+        ssize_t length = mnl_socket_recvfrom(socket_.get(), buffer.data(), buffer.size());
+        if (length < 0) {
+            if (errno == EINTR) continue;
+            return errno;
+        }
+        int remaining = static_cast<int>(length);
+        for (auto* nlh = reinterpret_cast<const nlmsghdr*>(buffer.data());
+             mnl_nlmsg_ok(nlh, remaining); nlh = mnl_nlmsg_next(nlh, &remaining)) {
+            if (nlh->nlmsg_seq != request->nlmsg_seq || nlh->nlmsg_pid != port_id_) continue;
+            if (nlh->nlmsg_flags & NLM_F_DUMP_INTR) interrupted = true;
+            if (nlh->nlmsg_type == NLMSG_ERROR) {
+                const auto* error = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(nlh));
+                extack_ = extack_text(nlh);
+                return -error->error;  // 0 is the ack
+            }
+            if (nlh->nlmsg_type == NLMSG_DONE) {
+                // A dump may end with an error code in the DONE payload.
+                const int* status = static_cast<const int*>(mnl_nlmsg_get_payload(nlh));
+                if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) && *status < 0) return -*status;
+                return 0;
+            }
+            if (on_message) on_message(nlh);
+            if (!is_dump && !(nlh->nlmsg_flags & NLM_F_MULTI) &&
+                !(request->nlmsg_flags & NLM_F_ACK))
+                return 0;
+        }
+    }
+}
+
+int NetlinkSocket::try_request(NetlinkMessage& message, const Handler& on_reply) {
+    message.get()->nlmsg_flags |= NLM_F_ACK;
+    bool interrupted = false;
+    return exchange(message, on_reply, interrupted);
+}
+
+void NetlinkSocket::request(NetlinkMessage& message, const std::string& action,
+                            const Handler& on_reply) {
+    if (int error = try_request(message, on_reply)) fail(error, action);
+}
+
+void NetlinkSocket::dump(NetlinkMessage& message, const std::string& action,
+                         const Handler& on_message) {
+    message.get()->nlmsg_flags |= NLM_F_DUMP;
+    constexpr int kAttempts = 10;
+    for (int attempt = 0; attempt < kAttempts; ++attempt) {
+        std::vector<std::vector<char>> copies;  // delivered only once the dump is consistent
+        bool interrupted = false;
+        int error = exchange(
+            message,
+            [&copies](const nlmsghdr* nlh) {
+                const char* bytes = reinterpret_cast<const char*>(nlh);
+                copies.emplace_back(bytes, bytes + nlh->nlmsg_len);
+            },
+            interrupted);
+        if (error) fail(error, action);
+        if (interrupted) continue;
+        for (const auto& copy : copies) on_message(reinterpret_cast<const nlmsghdr*>(copy.data()));
+        return;
+    }
+    fail(EAGAIN, action + " (dump kept changing)");
+}
+
+void NetlinkSocket::fail(int error, const std::string& action) const {
+    throw SystemError(error, action + " in " + where_, extack_);
+}
+
+}  // namespace nsveth

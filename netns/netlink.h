@@ -1,0 +1,125 @@
+// rtnetlink over libmnl: a request builder with scoped nested attributes, and a socket that sends
+// one request and reads its answer, turning NLMSG_ERROR into a SystemError that carries the
+// kernel's extended-ack text. A socket works in the namespace it was opened in, wherever the
+// calling thread is later, so one socket per namespace avoids switching back and forth.
+#pragma once
+
+#include <libmnl/libmnl.h>
+#include <linux/netlink.h>
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "common/ip.h"
+
+namespace nsveth {
+
+class NetlinkMessage {
+public:
+    NetlinkMessage(std::uint16_t type, std::uint16_t flags);
+
+    /// Appends the zeroed family header (ifinfomsg, ifaddrmsg, rtmsg, ...) and returns it.
+    template <typename Header>
+    Header& header() {
+        return *static_cast<Header*>(mnl_nlmsg_put_extra_header(nlh_, sizeof(Header)));
+    }
+
+    void put(std::uint16_t type, const void* data, std::size_t length);
+    void put_u8(std::uint16_t type, std::uint8_t value) { put(type, &value, sizeof value); }
+    void put_u32(std::uint16_t type, std::uint32_t value) { put(type, &value, sizeof value); }
+    void put_string(std::uint16_t type, std::string_view value);  // NUL-terminated
+    void put_address(std::uint16_t type, const IpAddress& ip) {
+        put(type, ip.bytes(), ip.byte_length());
+    }
+
+    /// A nested attribute; attributes put while it lives go inside it.
+    class Nest {
+    public:
+        Nest(NetlinkMessage& message, std::uint16_t type);
+        ~Nest() { mnl_attr_nest_end(message_.nlh_, nest_); }
+        Nest(const Nest&) = delete;
+        Nest& operator=(const Nest&) = delete;
+
+    private:
+        NetlinkMessage& message_;
+        nlattr* nest_;
+    };
+    Nest nest(std::uint16_t type) { return Nest(*this, type); }
+
+    nlmsghdr* get() { return nlh_; }
+
+private:
+    alignas(nlmsghdr) std::array<char, 1024> buffer_{};
+    nlmsghdr* nlh_;
+};
+
+/// Calls `visit(const nlattr*)` for every attribute after the `header_size`-byte family header.
+template <typename Visit>
+void for_each_attribute(const nlmsghdr* nlh, std::size_t header_size, Visit&& visit) {
+    mnl_attr_parse(
+        nlh, static_cast<unsigned>(header_size),
+        [](const nlattr* attr, void* data) {
+            (*static_cast<std::remove_reference_t<Visit>*>(data))(attr);
+            return int{MNL_CB_OK};
+        },
+        &visit);
+}
+
+/// Calls `visit(const nlattr*)` for every attribute nested in `nest`.
+template <typename Visit>
+void for_each_nested(const nlattr* nest, Visit&& visit) {
+    mnl_attr_parse_nested(
+        nest,
+        [](const nlattr* attr, void* data) {
+            (*static_cast<std::remove_reference_t<Visit>*>(data))(attr);
+            return int{MNL_CB_OK};
+        },
+        &visit);
+}
+
+class NetlinkSocket {
+public:
+    using Handler = std::function<void(const nlmsghdr*)>;
+
+    /// Opens a NETLINK_ROUTE socket in the calling thread's current namespace. `where` names that
+    /// namespace in error messages ("host", or the namespace path). Throws SystemError.
+    static NetlinkSocket open(std::string where);
+
+    /// Sends `message` with NLM_F_ACK and waits for the kernel's answer; replies other than the
+    /// ack go to `on_reply`. Returns 0 or the errno the kernel answered with; the kernel's
+    /// extended-ack text is kept for the next `fail()`.
+    int try_request(NetlinkMessage& message, const Handler& on_reply = {});
+    /// try_request that throws SystemError("<action> in <where>", kernel text) on any error.
+    void request(NetlinkMessage& message, const std::string& action,
+                 const Handler& on_reply = {});
+    /// Sends a NLM_F_DUMP request and hands each answer to `on_message`; restarts the dump when
+    /// the kernel flags it inconsistent (NLM_F_DUMP_INTR). Throws SystemError.
+    void dump(NetlinkMessage& message, const std::string& action, const Handler& on_message);
+
+    /// Throws SystemError for `error` with the last extended-ack text and this socket's namespace.
+    [[noreturn]] void fail(int error, const std::string& action) const;
+
+    const std::string& where() const { return where_; }
+
+private:
+    struct Closer {
+        void operator()(mnl_socket* socket) const { mnl_socket_close(socket); }
+    };
+    NetlinkSocket(mnl_socket* socket, std::string where);
+    /// Sends and reads until the ack, the end of a dump, or an error. Sets `interrupted` when any
+    /// dump message carried NLM_F_DUMP_INTR.
+    int exchange(NetlinkMessage& message, const Handler& on_message, bool& interrupted);
+
+    std::unique_ptr<mnl_socket, Closer> socket_;
+    std::string where_;
+    std::uint32_t port_id_;
+    std::uint32_t sequence_ = 0;
+    std::string extack_;
+};
+
+}  // namespace nsveth

@@ -1,0 +1,89 @@
+// RTM_NEWROUTE and the RTM_GETROUTE dump.
+#include "netns/route.h"
+
+#include <linux/rtnetlink.h>
+
+#include "common/error.h"
+
+namespace nsveth {
+
+void add_route(NetlinkSocket& socket, const RouteEntry& route, std::string_view ifname) {
+    NetlinkMessage message(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
+    auto& rtm = message.header<rtmsg>();
+    rtm.rtm_family = static_cast<unsigned char>(route.dst.family());
+    rtm.rtm_dst_len = static_cast<unsigned char>(route.dst.length());
+    rtm.rtm_table = static_cast<unsigned char>(route.table < 256 ? route.table : RT_TABLE_UNSPEC);
+    rtm.rtm_protocol = RTPROT_BOOT;
+    rtm.rtm_scope = route.scope;
+    rtm.rtm_type = RTN_UNICAST;
+    message.put_u32(RTA_TABLE, route.table);
+    message.put_address(RTA_DST, route.dst.first());
+    if (route.gateway) message.put_address(RTA_GATEWAY, *route.gateway);
+    if (route.source) message.put_address(RTA_PREFSRC, *route.source);
+    message.put_u32(RTA_OIF, static_cast<std::uint32_t>(route.ifindex));
+    if (route.priority) message.put_u32(RTA_PRIORITY, *route.priority);
+    if (route.mtu || route.advmss) {
+        auto metrics = message.nest(RTA_METRICS);
+        if (route.mtu) message.put_u32(RTAX_MTU, *route.mtu);
+        if (route.advmss) message.put_u32(RTAX_ADVMSS, *route.advmss);
+    }
+    std::string action = "add route " + route.dst.to_string();
+    if (route.gateway) action += " via " + route.gateway->to_string();
+    socket.request(message, action + " dev " + std::string(ifname));
+}
+
+std::vector<RouteEntry> list_routes(NetlinkSocket& socket, int family, std::uint32_t table) {
+    NetlinkMessage message(RTM_GETROUTE, 0);
+    message.header<rtmsg>().rtm_family = static_cast<unsigned char>(family);
+    std::vector<RouteEntry> routes;
+    socket.dump(message, "list routes", [&](const nlmsghdr* nlh) {
+        const auto* rtm = static_cast<const rtmsg*>(mnl_nlmsg_get_payload(nlh));
+        if (rtm->rtm_family != family || rtm->rtm_type != RTN_UNICAST) return;
+        const std::size_t size = family == AF_INET ? 4 : 16;
+        static constexpr unsigned char kZero[16] = {};
+        RouteEntry route{.dst = IpPrefix(IpAddress::from_bytes(family, kZero), rtm->rtm_dst_len)};
+        route.scope = rtm->rtm_scope;
+        route.table = rtm->rtm_table;
+        for_each_attribute(nlh, sizeof(rtmsg), [&](const nlattr* attr) {
+            auto type = mnl_attr_get_type(attr);
+            bool is_address = mnl_attr_get_payload_len(attr) == size;
+            auto address = [&] { return IpAddress::from_bytes(family, mnl_attr_get_payload(attr)); };
+            switch (type) {
+                case RTA_DST:
+                    if (is_address) route.dst = IpPrefix(address(), rtm->rtm_dst_len);
+                    break;
+                case RTA_GATEWAY:
+                    if (is_address) route.gateway = address();
+                    break;
+                case RTA_PREFSRC:
+                    if (is_address) route.source = address();
+                    break;
+                case RTA_OIF:
+                    if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
+                        route.ifindex = static_cast<int>(mnl_attr_get_u32(attr));
+                    break;
+                case RTA_TABLE:
+                    if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
+                        route.table = mnl_attr_get_u32(attr);
+                    break;
+                case RTA_PRIORITY:
+                    if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
+                        route.priority = mnl_attr_get_u32(attr);
+                    break;
+                case RTA_METRICS:
+                    for_each_nested(attr, [&route](const nlattr* metric) {
+                        if (mnl_attr_validate(metric, MNL_TYPE_U32) < 0) return;
+                        if (mnl_attr_get_type(metric) == RTAX_MTU)
+                            route.mtu = mnl_attr_get_u32(metric);
+                        if (mnl_attr_get_type(metric) == RTAX_ADVMSS)
+                            route.advmss = mnl_attr_get_u32(metric);
+                    });
+                    break;
+            }
+        });
+        if (route.table == table) routes.push_back(route);
+    });
+    return routes;
+}
+
+}  // namespace nsveth

@@ -1,0 +1,132 @@
+// ADD: validate everything, then namespace -> addresses -> veth -> inside -> outside -> result.
+// Each side effect pushes its undo step; only the last line commits.
+#include <linux/if_addr.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+
+#include "common/error.h"
+#include "common/undo.h"
+#include "ipam/ipam.h"
+#include "netns/address.h"
+#include "netns/link.h"
+#include "netns/named_netns.h"
+#include "netns/sysctl.h"
+#include "plugin/attachment.h"
+#include "plugin/commands.h"
+#include "plugin/ipam_config.h"
+#include "plugin/ptp_routes.h"
+
+namespace nsveth {
+
+namespace {
+
+/// Opens CNI_NETNS; a bare name that does not exist yet is created (and its removal queued).
+/// Sets `created` when it did so.
+Netns open_or_create(const NetnsTarget& target, UndoStack& undo, bool& created) {
+    created = false;
+    if (target.name.empty()) return Netns::open(target.path);
+    if (auto existing = Netns::open_if_present(target.path)) return std::move(*existing);
+    Netns netns = create_named_netns(target.name);
+    undo.push([name = target.name] { delete_named_netns(name); });
+    created = true;
+    return netns;
+}
+
+LinkInfo require_link(NetlinkSocket& socket, const std::string& name) {
+    auto link = find_link(socket, name);
+    if (!link) socket.fail(ENODEV, "look up link " + name);
+    return *link;
+}
+
+bool uses_ipv6(const std::vector<IpConfig>& ips) {
+    for (const auto& ip : ips)
+        if (!ip.address.address().is_v4()) return true;
+    return false;
+}
+
+void configure_container(NetlinkSocket& socket, const std::string& ifname,
+                         const std::vector<IpConfig>& ips, const std::vector<Route>& routes) {
+    LinkInfo lo = require_link(socket, "lo");
+    if (!lo.is_up()) set_link_up(socket, lo.index, "lo");
+    LinkInfo link = require_link(socket, ifname);
+    for (const auto& ip : ips)
+        add_address(socket, link.index, ifname, ip.address, default_address_flags());
+    set_link_up(socket, link.index, ifname);
+    for (const auto& route : container_routes(ips, routes, link.index))
+        add_route(socket, route, ifname);
+}
+
+void configure_host(NetlinkSocket& socket, const std::string& host_name,
+                    const std::vector<IpConfig>& ips) {
+    LinkInfo link = require_link(socket, host_name);
+    if (uses_ipv6(ips)) ensure_sysctl("net/ipv6/conf/" + host_name + "/accept_ra", "0");
+    for (const auto& address : host_addresses(ips))
+        add_address(socket, link.index, host_name, address, IFA_F_NODAD);
+    set_link_up(socket, link.index, host_name);
+    for (const auto& route : host_routes(ips, link.index)) add_route(socket, route, host_name);
+    bool v4 = false, v6 = false;
+    for (const auto& ip : ips) (ip.address.address().is_v4() ? v4 : v6) = true;
+    if (v4) ensure_sysctl("net/ipv4/ip_forward", "1");
+    if (v6) ensure_sysctl("net/ipv6/conf/all/forwarding", "1");
+}
+
+}  // namespace
+
+Result cmd_add(const CniEnv& env, const NetConfig& config) {
+    const ipam::Config ipam_config = ipam_config_of(config);
+    const NetnsTarget target = resolve_netns(env.netns);
+    const std::string host_name = host_veth_name(env.container_id, env.ifname);
+    const ipam::AttachmentId who{env.container_id, env.ifname};
+    NetlinkSocket host = NetlinkSocket::open("host");
+    UndoStack undo;  // after everything its steps use, so it runs before they are destroyed
+
+    bool created_netns = false;
+    Netns netns = open_or_create(target, undo, created_netns);
+    if (netns.same_as(Netns::current()))
+        throw CniError(kInvalidEnvironment,
+                       "CNI_NETNS " + target.path + " is the plugin's own network namespace");
+    NetlinkSocket container = [&] {
+        NetnsGuard inside(netns);
+        return NetlinkSocket::open(target.path);
+    }();
+    if (find_link(container, env.ifname))
+        throw CniError(kAlreadyExists,
+                       "interface " + env.ifname + " already exists in " + target.path);
+    if (find_link(host, host_name))
+        throw CniError(kAlreadyExists, "host interface " + host_name + " for container " +
+                                           env.container_id + " already exists");
+
+    const auto allocations = ipam::reserve(ipam_config, config.name, who);
+    undo.push([&] { ipam::release(ipam_config, config.name, who); });
+
+    create_veth(host, {host_name, env.ifname, &netns, config.mtu});
+    undo.push([&] { try_delete_link(host, host_name); });
+
+    Result result = config.prev_result.value_or(Result{});
+    const int container_index = static_cast<int>(result.interfaces.size()) + 1;
+    std::vector<IpConfig> ips;
+    for (const auto& allocation : allocations)
+        ips.push_back({allocation.address, allocation.gateway, container_index});
+    std::vector<Route> configured;
+    for (const auto& route : ipam_config.routes) configured.push_back({route.dst, route.gw});
+    const std::vector<Route> routes = routes_via_gateways(ips, configured);
+
+    configure_container(container, env.ifname, ips, routes);
+    configure_host(host, host_name, ips);
+
+    // Read the links back last: the kernel (or udev on the host) may have changed the MACs.
+    const LinkInfo host_link = require_link(host, host_name);
+    const LinkInfo container_link = require_link(container, env.ifname);
+    result.interfaces.push_back({host_name, host_link.mac, host_link.mtu, ""});
+    result.interfaces.push_back({env.ifname, container_link.mac, container_link.mtu, target.path});
+    result.ips.insert(result.ips.end(), ips.begin(), ips.end());
+    result.routes.insert(result.routes.end(), routes.begin(), routes.end());
+    if (!config.dns.empty()) result.dns = config.dns;
+
+    if (created_netns) record_created_netns(target.name, env.container_id, env.ifname);
+    undo.commit();
+    return result;
+}
+
+}  // namespace nsveth

@@ -1,0 +1,122 @@
+// CHECK: compare the kernel and the IPAM store with prevResult. Reads only; the first difference
+// is the error. Extra addresses and routes are allowed (a later plugin may have added them).
+#include <linux/rtnetlink.h>
+
+#include <algorithm>
+
+#include "common/error.h"
+#include "ipam/ipam.h"
+#include "netns/address.h"
+#include "netns/link.h"
+#include "netns/route.h"
+#include "plugin/attachment.h"
+#include "plugin/commands.h"
+#include "plugin/ipam_config.h"
+#include "plugin/ptp_routes.h"
+#include "plugin/version.h"
+
+namespace nsveth {
+
+namespace {
+
+[[noreturn]] void differs(const std::string& what) { throw CniError(kCheckFailed, what); }
+
+LinkInfo expect_veth(NetlinkSocket& socket, const std::string& name) {
+    auto link = find_link(socket, name);
+    if (!link) differs("interface " + name + " is missing in " + socket.where());
+    if (link->kind != "veth")
+        differs("interface " + name + " in " + socket.where() + " is no longer a veth");
+    return *link;
+}
+
+void expect_addresses(NetlinkSocket& socket, const LinkInfo& link,
+                      const std::vector<IpPrefix>& expected) {
+    const auto present = list_addresses(socket, link.index);
+    for (const auto& address : expected) {
+        bool found = std::any_of(present.begin(), present.end(), [&](const AddressInfo& info) {
+            return info.address == address;
+        });
+        if (!found)
+            differs("address " + address.to_string() + " is missing on " + link.name + " in " +
+                    socket.where());
+    }
+}
+
+void expect_routes(NetlinkSocket& socket, const std::string& ifname,
+                   const std::vector<RouteEntry>& expected) {
+    std::vector<RouteEntry> present;
+    for (int family : {AF_INET, AF_INET6}) {
+        auto routes = list_routes(socket, family, RT_TABLE_MAIN);
+        present.insert(present.end(), routes.begin(), routes.end());
+    }
+    for (const auto& route : expected) {
+        bool found = std::any_of(present.begin(), present.end(), [&](const RouteEntry& entry) {
+            return entry.dst == route.dst && entry.gateway == route.gateway &&
+                   entry.ifindex == route.ifindex;
+        });
+        if (!found)
+            differs("route " + route.dst.to_string() +
+                    (route.gateway ? " via " + route.gateway->to_string() : "") + " dev " +
+                    ifname + " is missing in " + socket.where());
+    }
+}
+
+}  // namespace
+
+void cmd_check(const CniEnv& env, const NetConfig& config) {
+    if (compare_versions(config.cni_version, "0.4.0") < 0)
+        throw CniError(kIncompatibleVersion, "config version " + config.cni_version +
+                                                 " does not allow CHECK (needs 0.4.0 or later)");
+    const ipam::Config ipam_config = ipam_config_of(config);
+    if (!config.prev_result) throw CniError(kInvalidConfig, "CHECK requires prevResult");
+    const Result& expected = *config.prev_result;
+    const NetnsTarget target = resolve_netns(env.netns);
+    Netns netns = Netns::open(target.path);
+
+    // The container interface is the one named CNI_IFNAME in this sandbox; its ips are ours.
+    auto ours = std::find_if(expected.interfaces.begin(), expected.interfaces.end(),
+                             [&](const Interface& i) {
+                                 return i.name == env.ifname && i.sandbox == target.path;
+                             });
+    if (ours == expected.interfaces.end())
+        differs("prevResult has no interface " + env.ifname + " in sandbox " + target.path);
+    const int our_index = static_cast<int>(ours - expected.interfaces.begin());
+    std::vector<IpConfig> ips;
+    for (const auto& ip : expected.ips)
+        if (ip.interface == our_index) ips.push_back(ip);
+
+    NetlinkSocket container = [&] {
+        NetnsGuard inside(netns);
+        return NetlinkSocket::open(target.path);
+    }();
+    const LinkInfo link = expect_veth(container, env.ifname);
+    if (!ours->mac.empty() && ours->mac != link.mac)
+        differs("interface " + env.ifname + " has MAC " + link.mac + ", prevResult says " +
+                ours->mac);
+    std::vector<IpPrefix> addresses;
+    for (const auto& ip : ips) addresses.push_back(ip.address);
+    expect_addresses(container, link, addresses);
+    // Routes via one of our gateways are ours; others may belong to other interfaces.
+    std::vector<Route> our_routes;
+    for (const auto& route : expected.routes)
+        if (std::any_of(ips.begin(), ips.end(), [&](const IpConfig& ip) {
+                return route.gw && ip.gateway == route.gw;
+            }))
+            our_routes.push_back(route);
+    expect_routes(container, env.ifname, container_routes(ips, our_routes, link.index));
+
+    NetlinkSocket host = NetlinkSocket::open("host");
+    const std::string host_name = host_veth_name(env.container_id, env.ifname);
+    const LinkInfo host_link = expect_veth(host, host_name);
+    if (!host_link.is_up()) differs("host interface " + host_name + " is down");
+    expect_addresses(host, host_link, host_addresses(ips));
+    expect_routes(host, host_name, host_routes(ips, host_link.index));
+
+    const auto reserved = ipam::reserved(ipam_config, config.name, {env.container_id, env.ifname});
+    for (const auto& ip : ips)
+        if (std::find(reserved.begin(), reserved.end(), ip.address.address()) == reserved.end())
+            differs("address " + ip.address.address().to_string() + " is not reserved for " +
+                    env.container_id + "/" + env.ifname + " in network " + config.name);
+}
+
+}  // namespace nsveth

@@ -1,0 +1,46 @@
+// DEL, best effort by the specification: release the addresses first (they matter even when the
+// namespace is long gone), then the veth, then a namespace ADD created. Every step runs even when
+// an earlier one failed; the first failure is reported at the end.
+#include <exception>
+#include <functional>
+
+#include "ipam/ipam.h"
+#include "netns/link.h"
+#include "netns/named_netns.h"
+#include "plugin/attachment.h"
+#include "plugin/commands.h"
+#include "plugin/ipam_config.h"
+
+namespace nsveth {
+
+void cmd_del(const CniEnv& env, const NetConfig& config) {
+    const ipam::Config ipam_config = ipam_config_of(config);
+    std::exception_ptr first_failure;
+    auto attempt = [&first_failure](const std::function<void()>& step) {
+        try {
+            step();
+        } catch (...) {
+            if (!first_failure) first_failure = std::current_exception();
+        }
+    };
+
+    attempt([&] { ipam::release(ipam_config, config.name, {env.container_id, env.ifname}); });
+    // Deleting the host end removes the pair, and with it every route over it. The name is
+    // derived from the attachment, so this works without the namespace and without state.
+    attempt([&] {
+        NetlinkSocket host = NetlinkSocket::open("host");
+        try_delete_link(host, host_veth_name(env.container_id, env.ifname));
+    });
+    if (!env.netns.empty()) {
+        attempt([&] {
+            const NetnsTarget target = resolve_netns(env.netns);
+            if (!target.name.empty() && created_by(target.name, env.container_id, env.ifname)) {
+                delete_named_netns(target.name);
+                forget_created_netns(target.name);
+            }
+        });
+    }
+    if (first_failure) std::rethrow_exception(first_failure);
+}
+
+}  // namespace nsveth

@@ -1,0 +1,234 @@
+// Result <-> JSON. One renderer serves every version; the version only decides which optional
+// fields exist. The parser is strict about types, because a prevResult of the wrong shape is a bug
+// upstream that is better reported than guessed around, and lenient about versions and unknown
+// keys, because a chain may hand us any supported shape.
+#include "plugin/result.h"
+
+#include <climits>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "plugin/version.h"
+
+namespace nsveth {
+
+namespace {
+
+using nlohmann::json;
+
+json render_interface(const Interface& interface, bool with_1_1_fields) {
+    json out = {{"name", interface.name}};
+    if (!interface.mac.empty()) out["mac"] = interface.mac;
+    if (with_1_1_fields && interface.mtu) out["mtu"] = *interface.mtu;
+    if (!interface.sandbox.empty()) out["sandbox"] = interface.sandbox;
+    return out;
+}
+
+json render_ip(const IpConfig& ip, bool with_version) {
+    json out = {{"address", ip.address.to_string()}};
+    if (with_version) out["version"] = ip.address.address().is_v4() ? "4" : "6";
+    if (ip.gateway) out["gateway"] = ip.gateway->to_string();
+    if (ip.interface) out["interface"] = *ip.interface;
+    return out;
+}
+
+json render_route(const Route& route, bool with_1_1_fields) {
+    json out = {{"dst", route.dst.to_string()}};
+    if (route.gw) out["gw"] = route.gw->to_string();
+    if (!with_1_1_fields) return out;
+    if (route.mtu) out["mtu"] = *route.mtu;
+    if (route.advmss) out["advmss"] = *route.advmss;
+    if (route.priority) out["priority"] = *route.priority;
+    if (route.table) out["table"] = *route.table;
+    if (route.scope) out["scope"] = *route.scope;
+    return out;
+}
+
+json render_dns(const Dns& dns) {
+    json out = json::object();
+    if (!dns.nameservers.empty()) out["nameservers"] = dns.nameservers;
+    if (!dns.domain.empty()) out["domain"] = dns.domain;
+    if (!dns.search.empty()) out["search"] = dns.search;
+    if (!dns.options.empty()) out["options"] = dns.options;
+    return out;
+}
+
+std::string element(const std::string& path, std::size_t index) {
+    return path + "[" + std::to_string(index) + "]";
+}
+
+[[noreturn]] void throw_wrong_type(const std::string& path, const json& value,
+                                   const char* expected) {
+    throw CniError(kDecodeFailure, path + ": expected " + expected + ", got " + value.type_name());
+}
+
+[[noreturn]] void throw_invalid(const std::string& path, const json& value, const char* reason) {
+    throw CniError(kDecodeFailure, "invalid " + path + " " +
+                                       value.dump(-1, ' ', false, json::error_handler_t::replace) +
+                                       ": " + reason);
+}
+
+void expect_object(const json& value, const std::string& path) {
+    if (!value.is_object()) throw_wrong_type(path, value, "an object");
+}
+
+// The member `key` of `object`, or nullptr when absent or null: Go decodes null as "not set".
+const json* find_member(const json& object, const char* key) {
+    auto it = object.find(key);
+    return it == object.end() || it->is_null() ? nullptr : &*it;
+}
+
+const json& require_member(const json& object, const char* key, const std::string& path) {
+    const json* value = find_member(object, key);
+    if (!value) throw CniError(kDecodeFailure, path + "." + key + ": missing");
+    return *value;
+}
+
+std::string read_string(const json& value, const std::string& path) {
+    if (!value.is_string()) throw_wrong_type(path, value, "a string");
+    return value.get<std::string>();
+}
+
+std::string read_optional_string(const json& object, const char* key, const std::string& path) {
+    const json* value = find_member(object, key);
+    return value ? read_string(*value, path + "." + key) : std::string();
+}
+
+std::optional<int> read_optional_uint(const json& object, const char* key,
+                                      const std::string& path) {
+    const json* value = find_member(object, key);
+    if (!value) return std::nullopt;
+    const std::string member = path + "." + key;
+    if (!value->is_number_integer()) throw_wrong_type(member, *value, "an integer");
+    const bool in_range = value->is_number_unsigned() ? value->get<std::uint64_t>() <= INT_MAX
+                                                      : value->get<std::int64_t>() >= 0 &&
+                                                            value->get<std::int64_t>() <= INT_MAX;
+    if (!in_range) throw_invalid(member, *value, "not between 0 and 2147483647");
+    return value->get<int>();
+}
+
+std::vector<std::string> read_string_list(const json& object, const char* key,
+                                          const std::string& path) {
+    std::vector<std::string> out;
+    const json* value = find_member(object, key);
+    if (!value) return out;
+    const std::string member = path + "." + key;
+    if (!value->is_array()) throw_wrong_type(member, *value, "an array");
+    for (std::size_t i = 0; i < value->size(); ++i)
+        out.push_back(read_string((*value)[i], element(member, i)));
+    return out;
+}
+
+// Calls parse(item, item_path) for each element of the optional array `key`.
+template <typename Parse>
+void for_each_element(const json& object, const char* key, const std::string& path, Parse parse) {
+    const json* value = find_member(object, key);
+    if (!value) return;
+    const std::string member = path + "." + key;
+    if (!value->is_array()) throw_wrong_type(member, *value, "an array");
+    for (std::size_t i = 0; i < value->size(); ++i) parse((*value)[i], element(member, i));
+}
+
+IpPrefix read_prefix(const json& object, const char* key, const std::string& path) {
+    const std::string member = path + "." + key;
+    const json& value = require_member(object, key, path);
+    auto prefix = IpPrefix::parse(read_string(value, member));
+    if (!prefix) throw_invalid(member, value, "not an IP address with prefix length");
+    return *prefix;
+}
+
+// An empty string counts as unset, as Go's net.IP decodes it.
+std::optional<IpAddress> read_optional_address(const json& object, const char* key,
+                                               const std::string& path) {
+    const std::string text = read_optional_string(object, key, path);
+    if (text.empty()) return std::nullopt;
+    auto address = IpAddress::parse(text);
+    if (!address) throw_invalid(path + "." + key, object.at(key), "not an IP address");
+    return address;
+}
+
+Interface parse_interface(const json& value, const std::string& path) {
+    expect_object(value, path);
+    Interface out;
+    out.name = read_string(require_member(value, "name", path), path + ".name");
+    out.mac = read_optional_string(value, "mac", path);
+    out.mtu = read_optional_uint(value, "mtu", path);
+    out.sandbox = read_optional_string(value, "sandbox", path);
+    return out;
+}
+
+IpConfig parse_ip(const json& value, const std::string& path, std::size_t interface_count) {
+    expect_object(value, path);
+    IpConfig out{read_prefix(value, "address", path), {}, {}};
+    out.gateway = read_optional_address(value, "gateway", path);
+    out.interface = read_optional_uint(value, "interface", path);
+    if (out.interface && static_cast<std::size_t>(*out.interface) >= interface_count)
+        throw_invalid(path + ".interface", value.at("interface"), "not an index into interfaces");
+    return out;
+}
+
+Route parse_route(const json& value, const std::string& path) {
+    expect_object(value, path);
+    Route out{read_prefix(value, "dst", path), {}, {}, {}, {}, {}, {}};
+    out.gw = read_optional_address(value, "gw", path);
+    out.mtu = read_optional_uint(value, "mtu", path);
+    out.advmss = read_optional_uint(value, "advmss", path);
+    out.priority = read_optional_uint(value, "priority", path);
+    out.table = read_optional_uint(value, "table", path);
+    out.scope = read_optional_uint(value, "scope", path);
+    return out;
+}
+
+Dns parse_dns_at(const json& value, const std::string& path) {
+    expect_object(value, path);
+    Dns out;
+    out.nameservers = read_string_list(value, "nameservers", path);
+    out.domain = read_optional_string(value, "domain", path);
+    out.search = read_string_list(value, "search", path);
+    out.options = read_string_list(value, "options", path);
+    return out;
+}
+
+}  // namespace
+
+json render_result(const Result& result, std::string_view version) {
+    if (!is_supported_version(version))
+        throw CniError(kIncompatibleVersion,
+                       "cannot render a result for cniVersion \"" + std::string(version) + "\"");
+    const bool with_ip_version = compare_versions(version, "1.0.0") < 0;
+    const bool with_1_1_fields = compare_versions(version, "1.1.0") >= 0;
+
+    json out = {{"cniVersion", std::string(version)}};
+    for (const Interface& interface : result.interfaces)
+        out["interfaces"].push_back(render_interface(interface, with_1_1_fields));
+    for (const IpConfig& ip : result.ips) out["ips"].push_back(render_ip(ip, with_ip_version));
+    for (const Route& route : result.routes)
+        out["routes"].push_back(render_route(route, with_1_1_fields));
+    if (!result.dns.empty()) out["dns"] = render_dns(result.dns);
+    return out;
+}
+
+Result parse_result(const json& document) {
+    const std::string path = "prevResult";
+    expect_object(document, path);
+    Result out;
+    for_each_element(document, "interfaces", path, [&](const json& item, const std::string& at) {
+        out.interfaces.push_back(parse_interface(item, at));
+    });
+    // ips[].version (0.3.x/0.4.0) is implied by the address and ignored.
+    for_each_element(document, "ips", path, [&](const json& item, const std::string& at) {
+        out.ips.push_back(parse_ip(item, at, out.interfaces.size()));
+    });
+    for_each_element(document, "routes", path, [&](const json& item, const std::string& at) {
+        out.routes.push_back(parse_route(item, at));
+    });
+    if (const json* dns = find_member(document, "dns")) out.dns = parse_dns_at(*dns, path + ".dns");
+    return out;
+}
+
+Dns parse_dns(const json& document) { return parse_dns_at(document, "dns"); }
+
+}  // namespace nsveth
