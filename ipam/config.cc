@@ -1,0 +1,226 @@
+// parse_config: reads the "ipam" object into a Config and rejects, up front and with the key path
+// and value in the message, everything that would make allocation misbehave later.
+#include "ipam/config.h"
+
+#include <nlohmann/json.hpp>
+
+#include "common/error.h"
+
+namespace nsveth::ipam {
+
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void invalid(const std::string& message) { throw CniError(kInvalidConfig, message); }
+
+std::string as_json(const std::string& text) { return json(text).dump(); }
+
+const char* family_name(const IpAddress& ip) { return ip.is_v4() ? "IPv4" : "IPv6"; }
+
+// The member `key` of `object`; nullptr when absent or null (JSON null means "not given").
+const json* member(const json& object, const char* key) {
+    auto it = object.find(key);
+    return it == object.end() || it->is_null() ? nullptr : &*it;
+}
+
+std::optional<std::string> optional_string(const json& object, const char* key,
+                                           const std::string& key_path) {
+    const json* value = member(object, key);
+    if (!value) return std::nullopt;
+    if (!value->is_string()) invalid(key_path + " " + value->dump() + " is not a string");
+    return value->get<std::string>();
+}
+
+IpPrefix parse_prefix(const std::string& text, const std::string& key_path) {
+    std::optional<IpPrefix> prefix = IpPrefix::parse(text);
+    if (!prefix) invalid(key_path + " " + as_json(text) + " is not an address/length prefix");
+    if (prefix->has_host_bits())
+        invalid(key_path + " " + as_json(text) + " has host bits set (network is " +
+                prefix->network().to_string() + ")");
+    return *prefix;
+}
+
+IpAddress parse_address(const std::string& text, const std::string& key_path) {
+    std::optional<IpAddress> ip = IpAddress::parse(text);
+    if (!ip) invalid(key_path + " " + as_json(text) + " is not an IP address");
+    return *ip;
+}
+
+// An address given for a range of `subnet`: same family and inside the subnet.
+IpAddress parse_address_in(const std::string& text, const std::string& key_path,
+                           const IpPrefix& subnet) {
+    IpAddress ip = parse_address(text, key_path);
+    if (ip.family() != subnet.family())
+        invalid(key_path + " " + as_json(text) + " is " + family_name(ip) + " but subnet " +
+                subnet.to_string() + " is " + family_name(subnet.address()));
+    if (!subnet.contains(ip))
+        invalid(key_path + " " + as_json(text) + " is outside subnet " + subnet.to_string());
+    return ip;
+}
+
+// One range from the keys subnet/rangeStart/rangeEnd/gateway of `object` (a ranges entry, or
+// the ipam object itself for the legacy form); `path` is the object's key path.
+Range parse_range(const json& object, const std::string& path) {
+    std::optional<std::string> subnet_text = optional_string(object, "subnet", path + ".subnet");
+    if (!subnet_text) invalid(path + ".subnet is missing");
+    IpPrefix subnet = parse_prefix(*subnet_text, path + ".subnet");
+    // Network and broadcast address plus one host: anything smaller has nothing to hand out.
+    if (subnet.length() >= subnet.address().bit_length() - 1)
+        invalid(path + ".subnet " + as_json(*subnet_text) + " is too small to allocate from");
+
+    // Never the network address, nor the IPv4 broadcast address.
+    const IpAddress lowest = subnet.first().next();
+    const IpAddress highest = subnet.address().is_v4() ? subnet.last().prev() : subnet.last();
+    auto bounded = [&](const char* key, const IpAddress& fallback) {
+        std::string key_path = path + "." + key;
+        std::optional<std::string> text = optional_string(object, key, key_path);
+        if (!text) return fallback;
+        IpAddress ip = parse_address_in(*text, key_path, subnet);
+        if (ip < lowest || ip > highest)
+            invalid(key_path + " " + as_json(*text) + " is not a usable host address of " +
+                    subnet.to_string() + " (" + lowest.to_string() + " - " + highest.to_string() +
+                    ")");
+        return ip;
+    };
+    IpAddress range_start = bounded("rangeStart", lowest);
+    IpAddress range_end = bounded("rangeEnd", highest);
+    if (range_start > range_end)
+        invalid(path + ".rangeStart " + range_start.to_string() + " is after " + path +
+                ".rangeEnd " + range_end.to_string());
+
+    IpAddress gateway = lowest;
+    if (auto text = optional_string(object, "gateway", path + ".gateway"))
+        gateway = parse_address_in(*text, path + ".gateway", subnet);
+    return Range{subnet, range_start, range_end, gateway};
+}
+
+std::string describe(const Range& range) {
+    return range.subnet.to_string() + " (" + range.range_start.to_string() + " - " +
+           range.range_end.to_string() + ")";
+}
+
+bool overlaps(const Range& a, const Range& b) {
+    return a.range_start.family() == b.range_start.family() && a.range_start <= b.range_end &&
+           b.range_start <= a.range_end;
+}
+
+// A range set as parsed, with the key paths its messages need.
+struct ParsedSet {
+    RangeSet ranges;
+    std::string path;                // "ipam.ranges[1]", or "ipam" for the legacy keys
+    std::vector<std::string> paths;  // one per range
+};
+
+// Adds `range` to `set` unless it mixes families with, or overlaps, a range already there.
+void add_range(ParsedSet& set, const Range& range, const std::string& path) {
+    for (std::size_t i = 0; i < set.ranges.size(); ++i) {
+        const Range& other = set.ranges[i];
+        if (other.subnet.family() != range.subnet.family())
+            invalid(path + ".subnet " + as_json(range.subnet.to_string()) + " is " +
+                    family_name(range.subnet.address()) + " but " + set.paths[i] + " is " +
+                    family_name(other.subnet.address()) +
+                    ": the ranges of one set give one address of one family");
+        if (overlaps(range, other))
+            invalid(path + " " + describe(range) + " overlaps " + set.paths[i] + " " +
+                    describe(other));
+    }
+    set.ranges.push_back(range);
+    set.paths.push_back(path);
+}
+
+ParsedSet parse_legacy_set(const json& ipam) {
+    ParsedSet set{{}, "ipam", {}};
+    add_range(set, parse_range(ipam, "ipam"), "ipam");
+    return set;
+}
+
+ParsedSet parse_set(const json& value, const std::string& path) {
+    if (!value.is_array()) invalid(path + " " + value.dump() + " is not an array of ranges");
+    if (value.empty()) invalid(path + " [] is empty: a range set needs at least one range");
+    ParsedSet set{{}, path, {}};
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        std::string range_path = path + "[" + std::to_string(i) + "]";
+        if (!value[i].is_object())
+            invalid(range_path + " " + value[i].dump() + " is not an object");
+        add_range(set, parse_range(value[i], range_path), range_path);
+    }
+    return set;
+}
+
+// Range sets, legacy one first; each must be disjoint from all others.
+std::vector<RangeSet> parse_range_sets(const json& ipam) {
+    std::vector<ParsedSet> sets;
+    bool legacy = member(ipam, "subnet") != nullptr;
+    if (legacy) {
+        sets.push_back(parse_legacy_set(ipam));
+    } else {
+        for (const char* key : {"rangeStart", "rangeEnd", "gateway"})
+            if (member(ipam, key))
+                invalid(std::string("ipam.") + key + " " + ipam[key].dump() +
+                        " is given without ipam.subnet");
+    }
+    if (const json* ranges = member(ipam, "ranges")) {
+        if (!ranges->is_array()) invalid("ipam.ranges " + ranges->dump() + " is not an array");
+        for (std::size_t i = 0; i < ranges->size(); ++i)
+            sets.push_back(parse_set((*ranges)[i], "ipam.ranges[" + std::to_string(i) + "]"));
+    }
+    if (sets.empty())
+        invalid("ipam has neither \"ranges\" nor \"subnet\": no range to allocate from");
+
+    for (std::size_t b = 0; b < sets.size(); ++b)
+        for (std::size_t a = 0; a < b; ++a)
+            for (const Range& x : sets[b].ranges)
+                for (const Range& y : sets[a].ranges)
+                    if (overlaps(x, y))
+                        invalid(sets[b].path + " overlaps " + sets[a].path + ": " + describe(x) +
+                                " and " + describe(y));
+    std::vector<RangeSet> result;
+    for (ParsedSet& set : sets) result.push_back(std::move(set.ranges));
+    return result;
+}
+
+std::vector<Route> parse_routes(const json& ipam) {
+    std::vector<Route> routes;
+    const json* value = member(ipam, "routes");
+    if (!value) return routes;
+    if (!value->is_array()) invalid("ipam.routes " + value->dump() + " is not an array");
+    for (std::size_t i = 0; i < value->size(); ++i) {
+        const json& entry = (*value)[i];
+        std::string path = "ipam.routes[" + std::to_string(i) + "]";
+        if (!entry.is_object()) invalid(path + " " + entry.dump() + " is not an object");
+        std::optional<std::string> dst = optional_string(entry, "dst", path + ".dst");
+        if (!dst) invalid(path + ".dst is missing");
+        Route route{parse_prefix(*dst, path + ".dst"), std::nullopt};
+        if (auto gw = optional_string(entry, "gw", path + ".gw")) {
+            route.gw = parse_address(*gw, path + ".gw");
+            if (route.gw->family() != route.dst.family())
+                invalid(path + ".gw " + as_json(*gw) + " is " + family_name(*route.gw) +
+                        " but dst " + as_json(*dst) + " is " + family_name(route.dst.address()));
+        }
+        routes.push_back(std::move(route));
+    }
+    return routes;
+}
+
+std::string parse_data_dir(const json& ipam) {
+    std::optional<std::string> dir = optional_string(ipam, "dataDir", "ipam.dataDir");
+    if (!dir) return kDefaultDataDir;
+    // A relative directory would depend on the runtime's working directory.
+    if (dir->empty() || dir->front() != '/')
+        invalid("ipam.dataDir " + as_json(*dir) + " is not an absolute path");
+    return *dir;
+}
+
+}  // namespace
+
+Config parse_config(const nlohmann::json& ipam) {
+    if (!ipam.is_object()) invalid("ipam " + ipam.dump() + " is not an object");
+    Config config;
+    config.range_sets = parse_range_sets(ipam);
+    config.routes = parse_routes(ipam);
+    config.data_dir = parse_data_dir(ipam);
+    return config;
+}
+
+}  // namespace nsveth::ipam

@@ -1,0 +1,142 @@
+// Directory: *at() system calls on one directory fd; temp-file-then-link/rename for every write.
+#include "ipam/directory.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <random>
+
+#include "common/error.h"
+
+namespace nsveth::ipam {
+
+namespace {
+
+constexpr mode_t kDirectoryMode = 0755;
+constexpr mode_t kFileMode = 0600;
+constexpr int kTempAttempts = 16;
+
+// Creates every missing directory of `path`, like mkdir -p. Existing ones are left as they are.
+void make_directories(const std::string& path) {
+    for (std::size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
+        std::string prefix = path.substr(0, slash);
+        if (!prefix.empty() && prefix.back() != '/' &&
+            ::mkdir(prefix.c_str(), kDirectoryMode) < 0 && errno != EEXIST)
+            throw_errno("create directory " + prefix);
+        if (slash == std::string::npos) break;
+    }
+}
+
+// A name no other writer uses: our pid plus a per-process counter and a random salt, so neither
+// another thread nor a stale file of an earlier process with the same pid collides (and if one
+// does, O_EXCL notices and the caller draws again).
+std::string temp_name() {
+    static std::atomic<unsigned> counter{0};
+    static const unsigned salt = std::random_device{}();
+    return std::string(kTempPrefix) + std::to_string(::getpid()) + "." + std::to_string(salt) +
+           "." + std::to_string(counter++);
+}
+
+// Removes a temp file when the scope ends, unless it was consumed by a rename.
+class TempFile {
+public:
+    TempFile(int dir_fd, std::string name) : dir_fd_(dir_fd), name_(std::move(name)) {}
+    TempFile(const TempFile&) = delete;
+    TempFile& operator=(const TempFile&) = delete;
+    ~TempFile() {
+        if (!name_.empty()) ::unlinkat(dir_fd_, name_.c_str(), 0);
+    }
+    const std::string& name() const { return name_; }
+    void forget() { name_.clear(); }
+
+private:
+    int dir_fd_;
+    std::string name_;
+};
+
+}  // namespace
+
+std::optional<Directory> Directory::open(const std::string& path, bool create) {
+    if (create) make_directories(path);
+    Fd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd) {
+        if (errno == ENOENT && !create) return std::nullopt;
+        throw_errno("open directory " + path);
+    }
+    return Directory(std::move(fd), path);
+}
+
+bool Directory::exists(const std::string& name) const {
+    struct stat st;
+    if (::fstatat(fd(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) return true;
+    if (errno == ENOENT) return false;
+    throw_errno("stat " + path_of(name));
+}
+
+std::optional<std::string> Directory::read(const std::string& name) const {
+    Fd file(::openat(fd(), name.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    if (!file) {
+        if (errno == ENOENT) return std::nullopt;
+        throw_errno("open " + path_of(name));
+    }
+    std::string content;
+    char buffer[4096];
+    for (;;) {
+        ssize_t n = ::read(file.get(), buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw_errno("read " + path_of(name));
+        if (n == 0) return content;
+        content.append(buffer, static_cast<std::size_t>(n));
+    }
+}
+
+std::string Directory::write_temp(const std::string& content) {
+    for (int attempt = 0;; ++attempt) {
+        std::string name = temp_name();
+        Fd file(::openat(fd(), name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+                         kFileMode));
+        if (!file) {
+            if (errno == EEXIST && attempt + 1 < kTempAttempts) continue;
+            throw_errno("create " + path_of(name));
+        }
+        TempFile temp(fd(), name);
+        for (std::size_t done = 0; done < content.size();) {
+            ssize_t n = ::write(file.get(), content.data() + done, content.size() - done);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) throw_errno("write " + path_of(name));
+            done += static_cast<std::size_t>(n);
+        }
+        if (::fsync(file.get()) < 0) throw_errno("fsync " + path_of(name));
+        temp.forget();
+        return name;
+    }
+}
+
+bool Directory::create_new(const std::string& name, const std::string& content) {
+    TempFile temp(fd(), write_temp(content));
+    if (::linkat(fd(), temp.name().c_str(), fd(), name.c_str(), 0) == 0) return true;
+    if (errno == EEXIST) return false;
+    throw_errno("link " + path_of(temp.name()) + " to " + path_of(name));
+}
+
+void Directory::replace(const std::string& name, const std::string& content) {
+    TempFile temp(fd(), write_temp(content));
+    if (::renameat(fd(), temp.name().c_str(), fd(), name.c_str()) < 0)
+        throw_errno("rename " + path_of(temp.name()) + " to " + path_of(name));
+    temp.forget();
+}
+
+bool Directory::remove(const std::string& name) {
+    if (::unlinkat(fd(), name.c_str(), 0) == 0) return true;
+    if (errno == ENOENT) return false;
+    throw_errno("remove " + path_of(name));
+}
+
+void Directory::sync() {
+    if (::fsync(fd()) < 0) throw_errno("fsync directory " + path_);
+}
+
+}  // namespace nsveth::ipam

@@ -1,0 +1,33 @@
+// The exclusive flock that serializes every operation on one network's store, across processes
+// (and across threads, since each acquisition opens its own file description). Waiting is a
+// bounded poll, so a stuck holder turns into a "try again later" error instead of a hung runtime.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "common/fd.h"
+
+namespace nsveth::ipam {
+
+/// How long reserve/release/reserved wait for the store lock.
+inline constexpr std::chrono::milliseconds kLockTimeout{10'000};
+
+/// Holds an exclusive flock on one file for as long as this object lives.
+class FileLock {
+public:
+    /// Opens (creating, mode 0600) `name` in the directory `dir_fd` (`path` is its full path, for
+    /// messages) and takes an exclusive flock on it, retrying with a backoff of 1 ms doubling up to
+    /// 20 ms. Throws CniError(kTryAgainLater) when `timeout` passes first, SystemError on failure.
+    FileLock(int dir_fd, const std::string& name, const std::string& path,
+             std::chrono::milliseconds timeout);
+
+    // Closing the descriptor releases the lock.
+    FileLock(FileLock&&) = default;
+    FileLock& operator=(FileLock&&) = default;
+
+private:
+    Fd fd_;
+};
+
+}  // namespace nsveth::ipam

@@ -1,0 +1,87 @@
+// Shared by the reserve/release tests: a config whose dataDir is the test's temp directory, and
+// shorthands for the store paths and attachments the tests look at.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "common/error.h"
+#include "ipam/config.h"
+#include "ipam/ipam.h"
+#include "temp_dir.h"
+
+namespace nsveth::ipam::test {
+
+inline constexpr const char* kNetwork = "testnet";
+
+class IpamTest : public TempDirTest {
+protected:
+    /// parse_config of `ranges` (the "ranges" value) with dataDir set to this test's directory.
+    Config config_for(const nlohmann::json& ranges) const {
+        return parse_config({{"ranges", ranges}, {"dataDir", dir_}});
+    }
+    /// A config with one range set holding one range.
+    Config config_for_range(const nlohmann::json& range) const {
+        return config_for(nlohmann::json::array({nlohmann::json::array({range})}));
+    }
+    std::string store_path(const std::string& name = {}) const {
+        return dir_ + "/" + kNetwork + (name.empty() ? "" : "/" + name);
+    }
+    std::string index_path(const AttachmentId& who) const {
+        return store_path("attachments/" + who.container_id + "@" + who.ifname);
+    }
+    /// The address files of the store (everything but the bookkeeping entries).
+    std::set<std::string> address_files() const {
+        std::set<std::string> names;
+        for (const std::string& name : names_in(store_path()))
+            if (name != "lock" && name != "attachments" && name.rfind("last_reserved_ip.", 0) != 0)
+                names.insert(name);
+        return names;
+    }
+    /// Writes a file into the store as another writer (or a crash) would have left it.
+    void plant(const std::string& name, const std::string& content) const {
+        std::filesystem::create_directories(store_path("attachments"));
+        std::ofstream(store_path(name), std::ios::binary) << content;
+    }
+};
+
+inline AttachmentId attachment(const std::string& container_id,
+                               const std::string& ifname = "eth0") {
+    return AttachmentId{container_id, ifname};
+}
+
+/// The addresses of `allocations` as text, e.g. "10.0.0.2/24".
+inline std::vector<std::string> texts(const std::vector<Allocation>& allocations) {
+    std::vector<std::string> result;
+    for (const Allocation& allocation : allocations)
+        result.push_back(allocation.address.to_string());
+    return result;
+}
+
+inline std::vector<std::string> texts(const std::vector<IpAddress>& addresses) {
+    std::vector<std::string> result;
+    for (const IpAddress& address : addresses) result.push_back(address.to_string());
+    return result;
+}
+
+/// The one address reserve() gave for a single-range-set config.
+inline std::string reserve_one(const Config& config, const AttachmentId& who) {
+    std::vector<Allocation> allocations = reserve(config, kNetwork, who);
+    EXPECT_EQ(allocations.size(), 1u);
+    return allocations.empty() ? "" : allocations[0].address.address().to_string();
+}
+
+/// Runs `action` expecting CniError with `code` and a message containing every fragment.
+template <typename Action>
+void expect_cni_error(Action action, int code, std::initializer_list<std::string> fragments) {
+    try {
+        action();
+        ADD_FAILURE() << "no CniError";
+    } catch (const CniError& error) {
+        EXPECT_EQ(error.code(), code) << error.what();
+        for (const std::string& fragment : fragments)
+            EXPECT_NE(std::string(error.what()).find(fragment), std::string::npos)
+                << "message `" << error.what() << "` lacks `" << fragment << "`";
+    }
+}
+
+}  // namespace nsveth::ipam::test
