@@ -46,8 +46,10 @@ std::string supported_list() {
 }
 
 // Compares in the value's own signedness, so a huge unsigned value cannot wrap into range.
+// 0 means "kernel default", as for the reference ptp plugin.
 bool is_valid_mtu(const json& value) {
     if (value.is_number_unsigned()) {
+        if (value.get<std::uint64_t>() == 0) return true;
         const auto mtu = value.get<std::uint64_t>();
         return mtu >= static_cast<std::uint64_t>(kMinMtu) &&
                mtu <= static_cast<std::uint64_t>(kMaxMtu);
@@ -61,7 +63,7 @@ int read_mtu(const json& object) {
     if (!value) return 0;
     if (!value->is_number_integer()) throw_wrong_type("mtu", *value, "an integer");
     if (!is_valid_mtu(*value))
-        throw CniError(kInvalidConfig, "invalid mtu " + value->dump() + ": must be between " +
+        throw CniError(kInvalidConfig, "invalid mtu " + value->dump() + ": must be 0 (default) or between " +
                                            std::to_string(kMinMtu) + " and " +
                                            std::to_string(kMaxMtu));
     return value->get<int>();

@@ -25,7 +25,7 @@ struct NetConfig {
 
 /// Decodes stdin. Throws CniError: kDecodeFailure for malformed JSON or a key of the wrong type,
 /// kIncompatibleVersion for a cniVersion nsveth does not speak, kInvalidConfig for a missing or
-/// invalid name, missing ipam, or an mtu outside 68..65535.
+/// invalid name, missing ipam, or an mtu that is neither 0 (default) nor within 68..65535.
 NetConfig parse_net_config(std::string_view text);
 
 }  // namespace nsveth

@@ -148,13 +148,14 @@ TEST(ParseNetConfig, TypeMustBeAString) {
 }
 
 TEST(ParseNetConfig, MtuMustBeAnIntegerInRange) {
+    EXPECT_EQ(parse_net_config(config_text({{"mtu", 0}})).mtu, 0);  // kernel default, as ptp
     EXPECT_EQ(parse_net_config(config_text({{"mtu", 68}})).mtu, 68);
     EXPECT_EQ(parse_net_config(config_text({{"mtu", 65535}})).mtu, 65535);
     for (const json& mtu :
-         {json(67), json(65536), json(0), json(-1), json(-1500), json(std::uint64_t{1} << 63)}) {
+         {json(67), json(65536), json(-1), json(-1500), json(std::uint64_t{1} << 63)}) {
         const CniError error = config_error(config_text({{"mtu", mtu}}));
         EXPECT_EQ(error.code(), kInvalidConfig) << mtu;
-        EXPECT_EQ(error.what(), "invalid mtu " + mtu.dump() + ": must be between 68 and 65535");
+        EXPECT_EQ(error.what(), "invalid mtu " + mtu.dump() + ": must be 0 (default) or between 68 and 65535");
     }
     for (const char* text : {R"("1500")", "1500.0", "1.5e3", "true", "18446744073709551616"}) {
         std::string config = config_text();

@@ -1,0 +1,85 @@
+// A failed ADD leaves nothing behind, however late it fails: no veth, no reservation, no route,
+// no namespace it created. Failures are provoked from outside, with state a real host may have.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "tests/support/network.h"
+
+namespace nsveth::testing {
+namespace {
+
+using nlohmann::json;
+
+bool no_reservations(const TestNetwork& network) {
+    auto dir = std::filesystem::path(network.data_dir()) / network.name() / "attachments";
+    return !std::filesystem::exists(dir) || std::filesystem::is_empty(dir);
+}
+
+std::string host_links(const TestNetwork& network) {
+    return shell_in(network.host().path(), "ip -o link show type veth").out;
+}
+
+TEST(Rollback, LateHostRouteFailureUndoesEverything) {
+    TestNetwork network(31);
+    // The host already routes the address IPAM will hand out, so the host route is refused —
+    // after the veth, the addresses inside and the host veth address were all set up.
+    ASSERT_EQ(shell_in(network.host().path(), "ip route add blackhole 10.77.31.2/32").status, 0);
+    ScopedNetns pod("nsvt-p");
+    auto add = network.exec("ADD", "late", pod.path(), "eth0", network.config());
+    ASSERT_NE(add.status, 0);
+    json error = json::parse(add.out);
+    EXPECT_EQ(error["code"], 100);
+    EXPECT_NE(error["msg"].get<std::string>().find("add route 10.77.31.2/32 dev veth"),
+              std::string::npos) << add.out;
+    EXPECT_NE(error["msg"].get<std::string>().find("File exists"), std::string::npos);
+    EXPECT_EQ(host_links(network), "");
+    EXPECT_TRUE(no_reservations(network));
+    EXPECT_EQ(shell_in(pod.path(), "ip -o link show | grep -vc ': lo:'").out, "0\n");
+    auto routes = shell_in(network.host().path(), "ip route show; ip -6 route show");
+    EXPECT_EQ(routes.out.find("fd00:77:31"), std::string::npos) << routes.out;
+
+    // The addresses were released: the next ADD gets .3 (round robin), and succeeds once the
+    // conflicting route is gone.
+    ASSERT_EQ(shell_in(network.host().path(), "ip route del blackhole 10.77.31.2/32").status, 0);
+    auto retry = network.exec("ADD", "late", pod.path(), "eth0", network.config());
+    ASSERT_EQ(retry.status, 0) << retry.out;
+    EXPECT_EQ(json::parse(retry.out)["ips"][0]["address"], "10.77.31.3/24");
+    ASSERT_EQ(network.exec("DEL", "late", pod.path(), "eth0", network.config()).status, 0);
+}
+
+TEST(Rollback, NamespaceCreatedForAFailedAddIsRemoved) {
+    TestNetwork network(32);
+    ASSERT_EQ(shell_in(network.host().path(), "ip route add blackhole 10.77.32.2/32").status, 0);
+    const std::string name = unique_name("nsvt-bare");
+    auto add = network.exec("ADD", "late", name, "eth0", network.config());
+    ASSERT_NE(add.status, 0);
+    EXPECT_FALSE(std::filesystem::exists("/var/run/netns/" + name));
+    EXPECT_EQ(shell_in("", "ip netns list | grep -c " + name).out, "0\n");
+    EXPECT_EQ(host_links(network), "");
+    EXPECT_TRUE(no_reservations(network));
+}
+
+TEST(Rollback, OwnNamespaceIsRefusedBeforeAnySideEffect) {
+    TestNetwork network(33);
+    auto add = network.exec("ADD", "own", "/proc/self/ns/net", "eth0", network.config());
+    ASSERT_NE(add.status, 0);
+    EXPECT_EQ(json::parse(add.out)["code"], 4) << add.out;
+    EXPECT_EQ(host_links(network), "");
+    EXPECT_FALSE(std::filesystem::exists(std::filesystem::path(network.data_dir()) /
+                                         network.name()));
+}
+
+TEST(Rollback, ExistingNamedNamespaceIsJoinedAndKeptByDel) {
+    TestNetwork network(34);
+    ScopedNetns pod("nsvt-p");
+    auto add = network.exec("ADD", "joined", pod.name(), "eth0", network.config());
+    ASSERT_EQ(add.status, 0) << add.out;
+    EXPECT_EQ(json::parse(add.out)["interfaces"][1]["sandbox"], pod.path());
+    ASSERT_EQ(network.exec("DEL", "joined", pod.name(), "eth0", network.config()).status, 0);
+    EXPECT_TRUE(std::filesystem::exists(pod.path())) << "DEL removes only namespaces ADD made";
+    EXPECT_EQ(host_links(network), "");
+}
+
+}  // namespace
+}  // namespace nsveth::testing
