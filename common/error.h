@@ -25,6 +25,7 @@ enum CniCode : int {
     kCheckFailed = 101,     // CHECK found the attachment differs from what ADD left
     kAddressExhausted = 102,  // IPAM has no free address in a range set
     kAlreadyExists = 103,   // an interface ADD would create exists already
+    kAddressUnavailable = 104,  // a requested address cannot be reserved
 };
 
 class CniError : public std::runtime_error {

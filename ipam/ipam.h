@@ -22,12 +22,16 @@ struct Allocation {
     IpAddress gateway;  // the gateway of the range it came from
 };
 
-/// Reserves one address per range set, round-robin from the last one handed out in that set,
-/// never a gateway. Throws CniError(kAddressExhausted) when a set is full,
-/// CniError(kTryAgainLater) when the lock is not obtained in time, SystemError on I/O failure.
-/// On any throw nothing stays reserved. Reserving twice for the same attachment is an error.
+/// Reserves one address per range set. Each `requested` address is reserved exactly, in the range
+/// set that contains it (at most one per set); the other sets hand out the next free address
+/// round-robin from the last one handed out there, never a gateway.
+/// Throws CniError(kAddressExhausted) when a set is full, CniError(kAddressUnavailable) when a
+/// requested address is taken, a gateway, outside every range set, or a second one for the same
+/// set, CniError(kTryAgainLater) when the lock is not obtained in time, SystemError on I/O
+/// failure. On any throw nothing stays reserved. Reserving twice for one attachment is an error.
 std::vector<Allocation> reserve(const Config& config, const std::string& network,
-                                const AttachmentId& who);
+                                const AttachmentId& who,
+                                const std::vector<IpAddress>& requested = {});
 
 /// Releases every address of `who`. Succeeds when there is nothing to release.
 void release(const Config& config, const std::string& network, const AttachmentId& who);
@@ -35,5 +39,16 @@ void release(const Config& config, const std::string& network, const AttachmentI
 /// The addresses currently reserved for `who` (empty when none).
 std::vector<IpAddress> reserved(const Config& config, const std::string& network,
                                 const AttachmentId& who);
+
+/// GC: releases every reservation whose owner is not in `valid` (an empty list releases all),
+/// and removes temp files of dead processes. Keeps the lock, cursors and other bookkeeping.
+/// Goes on past single failures and throws the first one at the end.
+void collect_garbage(const Config& config, const std::string& network,
+                     const std::vector<AttachmentId>& valid);
+
+/// STATUS: throws CniError(kPluginNotAvailable) naming the range set when one has no free
+/// address left, or naming the path when the store cannot be created, locked or written.
+/// Cheap: probes candidates from each set's cursor, never walks the directory.
+void check_status(const Config& config, const std::string& network);
 
 }  // namespace nsveth::ipam
