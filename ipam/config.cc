@@ -1,5 +1,6 @@
-// parse_config: reads the "ipam" object into a Config and rejects, up front and with the key path
-// and value in the message, everything that would make allocation misbehave later.
+// parse_config: reads the "ipam" object (and the runtime's ipRanges) into a Config and rejects, up
+// front and with the key path and value in the message, everything that would make allocation
+// misbehave later.
 #include "ipam/config.h"
 
 #include <nlohmann/json.hpp>
@@ -148,9 +149,19 @@ ParsedSet parse_set(const json& value, const std::string& path) {
     return set;
 }
 
-// Range sets, legacy one first; each must be disjoint from all others.
-std::vector<RangeSet> parse_range_sets(const json& ipam) {
+// The range sets of an array of them (the value of "ranges" or of runtimeConfig.ipRanges),
+// appended to `sets`; `path` is the array's key path.
+void parse_sets(const json& value, const std::string& path, std::vector<ParsedSet>& sets) {
+    if (!value.is_array()) invalid(path + " " + value.dump() + " is not an array");
+    for (std::size_t i = 0; i < value.size(); ++i)
+        sets.push_back(parse_set(value[i], path + "[" + std::to_string(i) + "]"));
+}
+
+// Range sets in host-local's order: the runtime's ipRanges, the legacy top-level range, then
+// "ranges". Each must be disjoint from all others.
+std::vector<RangeSet> parse_range_sets(const json& ipam, const json* ip_ranges) {
     std::vector<ParsedSet> sets;
+    if (ip_ranges && !ip_ranges->is_null()) parse_sets(*ip_ranges, "runtimeConfig.ipRanges", sets);
     bool legacy = member(ipam, "subnet") != nullptr;
     if (legacy) {
         sets.push_back(parse_legacy_set(ipam));
@@ -160,13 +171,11 @@ std::vector<RangeSet> parse_range_sets(const json& ipam) {
                 invalid(std::string("ipam.") + key + " " + ipam[key].dump() +
                         " is given without ipam.subnet");
     }
-    if (const json* ranges = member(ipam, "ranges")) {
-        if (!ranges->is_array()) invalid("ipam.ranges " + ranges->dump() + " is not an array");
-        for (std::size_t i = 0; i < ranges->size(); ++i)
-            sets.push_back(parse_set((*ranges)[i], "ipam.ranges[" + std::to_string(i) + "]"));
-    }
+    if (const json* ranges = member(ipam, "ranges")) parse_sets(*ranges, "ipam.ranges", sets);
     if (sets.empty())
-        invalid("ipam has neither \"ranges\" nor \"subnet\": no range to allocate from");
+        invalid(
+            "ipam has neither \"ranges\" nor \"subnet\", and runtimeConfig.ipRanges is empty: "
+            "no range to allocate from");
 
     for (std::size_t b = 0; b < sets.size(); ++b)
         for (std::size_t a = 0; a < b; ++a)
@@ -214,12 +223,15 @@ std::string parse_data_dir(const json& ipam) {
 
 }  // namespace
 
-Config parse_config(const nlohmann::json& ipam) {
+Config parse_config(const nlohmann::json& ipam, const nlohmann::json* ip_ranges) {
     if (!ipam.is_object()) invalid("ipam " + ipam.dump() + " is not an object");
     Config config;
-    config.range_sets = parse_range_sets(ipam);
+    config.range_sets = parse_range_sets(ipam, ip_ranges);
     config.routes = parse_routes(ipam);
     config.data_dir = parse_data_dir(ipam);
+    // Stored as given: the plugin reads it when it builds the result, relative paths included,
+    // as host-local does. "" means unset, like an absent key.
+    config.resolv_conf = optional_string(ipam, "resolvConf", "ipam.resolvConf").value_or("");
     return config;
 }
 

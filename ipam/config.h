@@ -35,10 +35,14 @@ struct Config {
     std::vector<RangeSet> range_sets;
     std::vector<Route> routes;
     std::string data_dir = kDefaultDataDir;
+    std::string resolv_conf;  // "resolvConf": a resolv.conf to report as dns; empty when unset
 };
 
-/// Parses and validates the "ipam" object. Throws CniError(kInvalidConfig) whose message names
-/// the key and the offending value (e.g. `ipam.ranges[0][0].subnet "10.0.0.1/24" has host bits set`).
-Config parse_config(const nlohmann::json& ipam);
+/// Parses and validates the "ipam" object. `ip_ranges` is the runtime's ipRanges capability
+/// (same syntax as "ranges"), placed before everything else as host-local does: ipRanges, then
+/// the legacy top-level range, then "ranges". Throws CniError(kInvalidConfig) whose message names
+/// the key and the offending value (e.g. `ipam.ranges[0][0].subnet "10.0.0.1/24" has host bits
+/// set`).
+Config parse_config(const nlohmann::json& ipam, const nlohmann::json* ip_ranges = nullptr);
 
 }  // namespace nsveth::ipam

@@ -1,12 +1,16 @@
 // Directory: *at() system calls on one directory fd; temp-file-then-link/rename for every write.
+// No fsync anywhere: directory.h says why.
 #include "ipam/directory.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+#include <charconv>
+#include <memory>
 #include <random>
 
 #include "common/error.h"
@@ -59,6 +63,18 @@ private:
 
 }  // namespace
 
+std::optional<pid_t> temp_file_owner(const std::string& name) {
+    const std::string_view prefix = kTempPrefix;
+    if (name.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
+    const char* first = name.data() + prefix.size();
+    const char* end = name.data() + name.size();
+    pid_t pid = 0;
+    auto [stop, error] = std::from_chars(first, end, pid);
+    if (error != std::errc() || stop == first || stop == end || *stop != '.' || pid <= 0)
+        return std::nullopt;
+    return pid;
+}
+
 std::optional<Directory> Directory::open(const std::string& path, bool create) {
     if (create) make_directories(path);
     Fd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -109,7 +125,6 @@ std::string Directory::write_temp(const std::string& content) {
             if (n < 0) throw_errno("write " + path_of(name));
             done += static_cast<std::size_t>(n);
         }
-        if (::fsync(file.get()) < 0) throw_errno("fsync " + path_of(name));
         temp.forget();
         return name;
     }
@@ -135,8 +150,32 @@ bool Directory::remove(const std::string& name) {
     throw_errno("remove " + path_of(name));
 }
 
-void Directory::sync() {
-    if (::fsync(fd()) < 0) throw_errno("fsync directory " + path_);
+std::vector<std::string> Directory::list() const {
+    // A DIR owns (and closes) its descriptor, so it gets a fresh one of the same directory;
+    // reopening "." also starts every listing at the beginning.
+    int own = ::openat(fd(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (own < 0) throw_errno("open directory " + path_);
+    std::unique_ptr<DIR, int (*)(DIR*)> stream(::fdopendir(own), &::closedir);
+    if (!stream) {
+        int error = errno;
+        ::close(own);
+        throw SystemError(error, "list directory " + path_);
+    }
+    std::vector<std::string> names;
+    for (;;) {
+        errno = 0;
+        const dirent* entry = ::readdir(stream.get());
+        if (!entry) break;
+        std::string_view name = entry->d_name;
+        if (name != "." && name != "..") names.emplace_back(name);
+    }
+    if (errno != 0) throw_errno("list directory " + path_);
+    return names;
+}
+
+void Directory::check_writable() {
+    std::string name = write_temp({});
+    remove(name);
 }
 
 }  // namespace nsveth::ipam

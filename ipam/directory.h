@@ -1,10 +1,18 @@
 // One open directory of the IPAM store and the few file operations the store needs, all relative
-// to the directory's fd. Files only ever appear complete: content goes to a fsynced temp file
-// first, which is then linked (create-if-absent) or renamed (replace) to its final name.
+// to the directory's fd. Files only ever appear complete: content goes to a temp file first, which
+// is then linked (create-if-absent) or renamed (replace) to its final name.
+//
+// Nothing is fsynced, on purpose (see ipam/README.md, "Why nothing is fsynced"): the store is
+// discarded whenever the kernel's boot id changes, so only a running kernel ever reads what was
+// written, and a running kernel always shows the page cache — complete and in syscall order —
+// even to the next process after this one was killed.
 #pragma once
+
+#include <sys/types.h>
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/fd.h"
 
@@ -12,6 +20,9 @@ namespace nsveth::ipam {
 
 /// Prefix of temp files; no store file name starts with it, so leftovers are never read.
 inline constexpr const char* kTempPrefix = ".tmp.";
+
+/// The pid that created temp file `name` (".tmp.<pid>.<salt>.<n>"); nullopt for other names.
+std::optional<pid_t> temp_file_owner(const std::string& name);
 
 /// Owns the descriptor of one open directory of the store; not thread-safe (callers hold the lock).
 class Directory {
@@ -32,18 +43,19 @@ public:
     /// The whole content of `name`; nullopt when it does not exist. Throws SystemError.
     std::optional<std::string> read(const std::string& name) const;
     /// Creates `name` (mode 0600) holding `content` unless it exists: false when it does.
-    /// The data is fsynced before the name appears; the directory entry is not (see sync()).
     bool create_new(const std::string& name, const std::string& content);
-    /// Atomically creates or replaces `name` (mode 0600) with `content`; data fsynced first.
+    /// Atomically creates or replaces `name` (mode 0600) with `content`.
     void replace(const std::string& name, const std::string& content);
     /// Removes `name`; false when it did not exist. Throws SystemError.
     bool remove(const std::string& name);
-    /// Makes the directory's entries durable (fsync). Throws SystemError.
-    void sync();
+    /// The names of all entries but "." and "..", in directory order. Throws SystemError.
+    std::vector<std::string> list() const;
+    /// Creates and removes a temp file: throws SystemError when the directory takes no new files.
+    void check_writable();
 
 private:
     Directory(Fd fd, std::string path) : fd_(std::move(fd)), path_(std::move(path)) {}
-    /// Writes `content` to a new, fsynced temp file and returns its name.
+    /// Writes `content` to a new temp file and returns its name.
     std::string write_temp(const std::string& content);
 
     Fd fd_;

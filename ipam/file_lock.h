@@ -12,6 +12,8 @@ namespace nsveth::ipam {
 
 /// How long reserve/release/reserved wait for the store lock.
 inline constexpr std::chrono::milliseconds kLockTimeout{10'000};
+/// How long check_status waits: STATUS is polled every few seconds and must answer quickly.
+inline constexpr std::chrono::milliseconds kStatusLockTimeout{1'000};
 
 /// Holds an exclusive flock on one file for as long as this object lives.
 class FileLock {

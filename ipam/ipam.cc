@@ -1,5 +1,6 @@
-// reserve, release and reserved: the allocation policy on top of the store. Each call takes the
-// network's lock for its whole duration; reserve undoes its own writes on every error path.
+// reserve, release, reserved and check_status: the allocation policy on top of the store. Each
+// call takes the network's lock for its whole duration; reserve undoes its own writes on every
+// error path. collect_garbage lives in gc.cc.
 #include "ipam/ipam.h"
 
 #include "common/error.h"
@@ -23,6 +24,16 @@ std::string subnets_of(const RangeSet& set) {
     return text;
 }
 
+// "range set 1 (10.22.0.0/24) of network net", for messages.
+std::string describe_set(const Config& config, std::size_t set, const std::string& network) {
+    return "range set " + std::to_string(set) + " (" + subnets_of(config.range_sets[set]) +
+           ") of network " + network;
+}
+
+CniError unavailable(const IpAddress& ip, const std::string& reason) {
+    return CniError(kAddressUnavailable, "requested address " + ip.to_string() + " " + reason);
+}
+
 // What one reserve call wrote, removed again by the destructor unless commit() was reached.
 // Address files go first and the index last, keeping the index a superset of the reservation
 // even if this cleanup fails half-way (the index is then left for a later release).
@@ -35,7 +46,6 @@ public:
         if (committed_) return;
         try {
             for (const IpAddress& ip : claimed_) store_.remove_address(ip);
-            store_.sync();
             if (index_written_) store_.remove_index(who_);
         } catch (...) {
             // Best effort: the exception already travelling is the one to report.
@@ -63,25 +73,53 @@ private:
     bool committed_ = false;
 };
 
-// The next address of `walk` whose file does not exist yet; throws when the set is exhausted.
-RangeIterator::Candidate next_free(RangeIterator& walk, const Store& store, const Config& config,
-                                   std::size_t set, const std::string& network) {
+// The next address of `walk` whose file does not exist yet; nullopt when the set is exhausted.
+std::optional<RangeIterator::Candidate> next_free(RangeIterator& walk, const Store& store) {
     while (std::optional<RangeIterator::Candidate> candidate = walk.next())
-        if (!store.is_taken(candidate->address)) return *candidate;
-    throw CniError(kAddressExhausted, "no free address in range set " + std::to_string(set) + " (" +
-                                          subnets_of(config.range_sets[set]) + ") of network " +
-                                          network);
+        if (!store.is_taken(candidate->address)) return candidate;
+    return std::nullopt;
+}
+
+// The range set and range of each requested address, checked before the store is touched: in
+// one set's [rangeStart, rangeEnd], no gateway, at most one per set. Indexed by range set.
+std::vector<std::optional<RangeIterator::Candidate>> place_requested(
+    const Config& config, const std::string& network, const std::vector<IpAddress>& requested) {
+    std::vector<std::optional<RangeIterator::Candidate>> placed(config.range_sets.size());
+    for (const IpAddress& ip : requested) {
+        std::size_t set = 0;
+        std::optional<std::size_t> range;
+        while (set < config.range_sets.size() &&
+               !(range = range_holding(config.range_sets[set], ip)))
+            ++set;
+        if (!range) {
+            std::string subnets;
+            for (const RangeSet& each : config.range_sets)
+                subnets += (subnets.empty() ? "" : ", ") + subnets_of(each);
+            throw unavailable(ip, "is in no range of network " + network + " (" + subnets + ")");
+        }
+        if (is_gateway_of(config.range_sets[set], ip))
+            throw unavailable(ip, "is a gateway of " + describe_set(config, set, network));
+        if (placed[set])
+            throw unavailable(ip, "falls in " + describe_set(config, set, network) +
+                                      " like requested address " +
+                                      placed[set]->address.to_string() +
+                                      ", and a range set gives one address per attachment");
+        placed[set] = RangeIterator::Candidate{ip, *range};
+    }
+    return placed;
 }
 
 }  // namespace
 
 std::vector<Allocation> reserve(const Config& config, const std::string& network,
-                                const AttachmentId& who) {
+                                const AttachmentId& who, const std::vector<IpAddress>& requested) {
     check_network_name(network);
     check_attachment(who);
     if (config.range_sets.empty())
         throw CniError(kInvalidConfig, "network " + network + " has no range set to allocate from");
-    Store store = *Store::open(config.data_dir, network, true);
+    const std::vector<std::optional<RangeIterator::Candidate>> placed =
+        place_requested(config, network, requested);
+    Store store = *Store::open(config.data_dir, network, OpenMode::kCreate);
 
     // An index whose addresses all belong to others (or nobody) is a crash leftover: overwrite it.
     if (std::optional<std::vector<IpAddress>> listed = store.read_index(who))
@@ -92,6 +130,13 @@ std::vector<Allocation> reserve(const Config& config, const std::string& network
                                                         network + " (" + ip.to_string() + ")");
 
     const std::size_t sets = config.range_sets.size();
+    auto taken = [&](std::size_t set) {
+        return unavailable(placed[set]->address,
+                           "is already reserved in " + describe_set(config, set, network));
+    };
+    for (std::size_t i = 0; i < sets; ++i)
+        if (placed[i] && store.is_taken(placed[i]->address)) throw taken(i);
+
     std::vector<RangeIterator> walks;
     for (std::size_t i = 0; i < sets; ++i)
         walks.emplace_back(config.range_sets[i], store.last_reserved(i));
@@ -100,17 +145,27 @@ std::vector<Allocation> reserve(const Config& config, const std::string& network
     std::vector<std::optional<Allocation>> allocations(sets);
     std::vector<IpAddress> listed;
     // Normally one round. Under the lock a candidate is only taken by a writer that ignores the
-    // lock; then the set tries its next candidate, and the index keeps the stale entry (harmless).
+    // lock; then the set tries its next candidate (a requested address fails instead), and the
+    // index keeps the stale entry (harmless).
     for (;;) {
         std::vector<std::pair<std::size_t, RangeIterator::Candidate>> picks;
-        for (std::size_t i = 0; i < sets; ++i)
-            if (!allocations[i])
-                picks.emplace_back(i, next_free(walks[i], store, config, i, network));
+        for (std::size_t i = 0; i < sets; ++i) {
+            if (allocations[i]) continue;
+            std::optional<RangeIterator::Candidate> pick =
+                placed[i] ? placed[i] : next_free(walks[i], store);
+            if (!pick)
+                throw CniError(kAddressExhausted,
+                               "no free address in " + describe_set(config, i, network));
+            picks.emplace_back(i, *pick);
+        }
         if (picks.empty()) break;
         for (const auto& [set, candidate] : picks) listed.push_back(candidate.address);
         pending.write_index(listed);
         for (const auto& [set, candidate] : picks) {
-            if (!pending.claim(candidate.address)) continue;
+            if (!pending.claim(candidate.address)) {
+                if (placed[set]) throw taken(set);
+                continue;
+            }
             const Range& range = config.range_sets[set][candidate.range];
             allocations[set] =
                 Allocation{IpPrefix(candidate.address, range.subnet.length()), range.gateway};
@@ -119,10 +174,11 @@ std::vector<Allocation> reserve(const Config& config, const std::string& network
 
     std::vector<Allocation> result;
     for (std::size_t i = 0; i < sets; ++i) {
+        // Requested addresses move the cursor too, as in host-local (its Store.Reserve writes
+        // last_reserved_ip for every reservation): round-robin goes on after the latest one.
         store.set_last_reserved(i, allocations[i]->address.address());
         result.push_back(*allocations[i]);
     }
-    store.sync();
     pending.commit();
     return result;
 }
@@ -130,14 +186,8 @@ std::vector<Allocation> reserve(const Config& config, const std::string& network
 void release(const Config& config, const std::string& network, const AttachmentId& who) {
     check_network_name(network);
     check_attachment(who);
-    std::optional<Store> store = Store::open(config.data_dir, network, false);
-    if (!store) return;
-    std::optional<std::vector<IpAddress>> listed = store->read_index(who);
-    if (!listed) return;
-    for (const IpAddress& ip : *listed)
-        if (store->is_held_by(ip, who)) store->remove_address(ip);
-    store->sync();  // removals durable before the index that lists them disappears
-    store->remove_index(who);
+    std::optional<Store> store = Store::open(config.data_dir, network, OpenMode::kUpdate);
+    if (store) store->release(who);
 }
 
 std::vector<IpAddress> reserved(const Config& config, const std::string& network,
@@ -145,12 +195,35 @@ std::vector<IpAddress> reserved(const Config& config, const std::string& network
     check_network_name(network);
     check_attachment(who);
     std::vector<IpAddress> held;
-    std::optional<Store> store = Store::open(config.data_dir, network, false);
+    std::optional<Store> store = Store::open(config.data_dir, network, OpenMode::kRead);
     if (!store) return held;
     if (std::optional<std::vector<IpAddress>> listed = store->read_index(who))
         for (const IpAddress& ip : *listed)
             if (store->is_held_by(ip, who)) held.push_back(ip);
     return held;
+}
+
+void check_status(const Config& config, const std::string& network) {
+    check_network_name(network);
+    if (config.range_sets.empty())
+        throw CniError(kInvalidConfig, "network " + network + " has no range set to allocate from");
+    try {
+        // Creating the store on STATUS is what ADD would do first anyway; a busy lock stays
+        // CniError(kTryAgainLater), since the store works, it is just in use.
+        std::optional<Store> store =
+            Store::open(config.data_dir, network, OpenMode::kCreate, kStatusLockTimeout);
+        store->check_writable();
+        for (std::size_t i = 0; i < config.range_sets.size(); ++i) {
+            RangeIterator walk(config.range_sets[i], store->last_reserved(i));
+            if (!next_free(walk, *store))
+                throw CniError(kPluginNotAvailable,
+                               "no free address in " + describe_set(config, i, network));
+        }
+    } catch (const SystemError& error) {
+        throw CniError(kPluginNotAvailable, "IPAM store of network " + network + " in " +
+                                                config.data_dir +
+                                                " is not usable: " + error.what());
+    }
 }
 
 }  // namespace nsveth::ipam

@@ -1,5 +1,6 @@
 // The IPAM operations a command performs, each under the network's exclusive store lock:
-// reserve one address per range set for an attachment, release them, list them.
+// reserve one address per range set for an attachment, release them, list them, collect garbage,
+// report status. Reservations never outlive the kernel boot they were made in (ipam/README.md).
 #pragma once
 
 #include <string>
@@ -47,7 +48,8 @@ void collect_garbage(const Config& config, const std::string& network,
                      const std::vector<AttachmentId>& valid);
 
 /// STATUS: throws CniError(kPluginNotAvailable) naming the range set when one has no free
-/// address left, or naming the path when the store cannot be created, locked or written.
+/// address left, or naming the path when the store cannot be created, locked or written;
+/// CniError(kTryAgainLater) when another operation holds the lock for more than about 1 s.
 /// Cheap: probes candidates from each set's cursor, never walks the directory.
 void check_status(const Config& config, const std::string& network);
 

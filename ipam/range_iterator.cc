@@ -10,6 +10,18 @@ bool in_range(const Range& range, const IpAddress& ip) {
 }
 }  // namespace
 
+std::optional<std::size_t> range_holding(const RangeSet& set, const IpAddress& ip) {
+    for (std::size_t i = 0; i < set.size(); ++i)
+        if (in_range(set[i], ip)) return i;
+    return std::nullopt;
+}
+
+bool is_gateway_of(const RangeSet& set, const IpAddress& ip) {
+    for (const Range& range : set)
+        if (range.gateway == ip) return true;
+    return false;
+}
+
 RangeIterator::RangeIterator(const RangeSet& set, const std::optional<IpAddress>& last_reserved)
     : RangeIterator(set, start_of(set, last_reserved)) {}
 
@@ -36,18 +48,12 @@ RangeIterator::Candidate RangeIterator::after(const Candidate& position) const {
     return {set_[following].range_start, following};
 }
 
-bool RangeIterator::is_gateway(const IpAddress& ip) const {
-    for (const Range& range : set_)
-        if (range.gateway == ip) return true;
-    return false;
-}
-
 std::optional<RangeIterator::Candidate> RangeIterator::next() {
     while (!done_) {
         Candidate candidate = position_;
         position_ = after(position_);
         done_ = position_.address == start_;
-        if (!is_gateway(candidate.address)) return candidate;
+        if (!is_gateway_of(set_, candidate.address)) return candidate;
     }
     return std::nullopt;
 }

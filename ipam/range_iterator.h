@@ -12,6 +12,12 @@
 
 namespace nsveth::ipam {
 
+/// The index of the range of `set` whose [rangeStart, rangeEnd] holds `ip`; nullopt when none.
+std::optional<std::size_t> range_holding(const RangeSet& set, const IpAddress& ip);
+
+/// Whether `ip` is the gateway of some range of `set`; such an address is never handed out.
+bool is_gateway_of(const RangeSet& set, const IpAddress& ip);
+
 /// Offers each address of a range set once, in round-robin order.
 class RangeIterator {
 public:
@@ -34,7 +40,6 @@ private:
     static Candidate start_of(const RangeSet& set, const std::optional<IpAddress>& last_reserved);
     /// The address after `position`, moving to the next range (wrapping) at a range's end.
     Candidate after(const Candidate& position) const;
-    bool is_gateway(const IpAddress& ip) const;
 
     const RangeSet& set_;
     IpAddress start_;

@@ -16,10 +16,12 @@ using nlohmann::json;
 IpAddress ip(const char* text) { return *IpAddress::parse(text); }
 IpPrefix prefix(const char* text) { return *IpPrefix::parse(text); }
 
-// Parses `ipam` expecting CniError(kInvalidConfig) whose message contains every fragment.
-void expect_invalid(const json& ipam, std::initializer_list<std::string> fragments) {
+// Parses `ipam` (with runtimeConfig.ipRanges `ip_ranges` when given) expecting
+// CniError(kInvalidConfig) whose message contains every fragment.
+void expect_invalid(const json& ipam, std::initializer_list<std::string> fragments,
+                    const json* ip_ranges = nullptr) {
     try {
-        parse_config(ipam);
+        parse_config(ipam, ip_ranges);
         ADD_FAILURE() << "accepted " << ipam.dump();
     } catch (const CniError& error) {
         EXPECT_EQ(error.code(), kInvalidConfig) << error.what();
@@ -264,6 +266,81 @@ TEST(ParseConfigError, DataDir) {
     expect_invalid({{"subnet", "10.0.0.0/24"}, {"dataDir", "var/lib"}},
                    {"ipam.dataDir \"var/lib\"", "not an absolute path"});
     expect_invalid({{"subnet", "10.0.0.0/24"}, {"dataDir", 1}}, {"ipam.dataDir 1", "not a string"});
+}
+
+json set_of(const char* subnet) { return json::array({{{"subnet", subnet}}}); }
+
+TEST(ParseConfig, IpRangesComeFirstThenTheLegacyRangeThenRanges) {
+    const json ip_ranges = json::array({set_of("10.1.0.0/24"), set_of("fd01::/64")});
+    Config config = parse_config(
+        {{"subnet", "10.9.0.0/24"}, {"ranges", json::array({set_of("10.8.0.0/24")})}}, &ip_ranges);
+    ASSERT_EQ(config.range_sets.size(), 4u);
+    EXPECT_EQ(config.range_sets[0][0].subnet, prefix("10.1.0.0/24"));
+    EXPECT_EQ(config.range_sets[1][0].subnet, prefix("fd01::/64"));
+    EXPECT_EQ(config.range_sets[2][0].subnet, prefix("10.9.0.0/24"));
+    EXPECT_EQ(config.range_sets[3][0].subnet, prefix("10.8.0.0/24"));
+}
+
+TEST(ParseConfig, IpRangesAloneAreEnoughAndGetDefaults) {
+    const json ip_ranges = json::array({json::array(
+        {{{"subnet", "10.1.0.0/24"}, {"rangeStart", "10.1.0.10"}}, {{"subnet", "10.2.0.0/24"}}})});
+    Config config = parse_config({{"type", "nsveth-ipam"}}, &ip_ranges);
+    ASSERT_EQ(config.range_sets.size(), 1u);
+    ASSERT_EQ(config.range_sets[0].size(), 2u);
+    EXPECT_EQ(config.range_sets[0][0].range_start, ip("10.1.0.10"));
+    EXPECT_EQ(config.range_sets[0][0].gateway, ip("10.1.0.1"));
+    EXPECT_EQ(config.range_sets[0][1].range_end, ip("10.2.0.254"));
+}
+
+TEST(ParseConfig, NullOrEmptyIpRangesAddNothing) {
+    for (const json& ip_ranges : {json(nullptr), json::array()}) {
+        Config config = parse_config(one_range({{"subnet", "10.0.0.0/24"}}), &ip_ranges);
+        ASSERT_EQ(config.range_sets.size(), 1u) << ip_ranges.dump();
+        EXPECT_EQ(config.range_sets[0][0].subnet, prefix("10.0.0.0/24"));
+    }
+}
+
+TEST(ParseConfigError, IpRanges) {
+    auto expect = [](const json& ip_ranges, std::initializer_list<std::string> fragments,
+                     const json& ipam = json::object()) {
+        expect_invalid(ipam, fragments, &ip_ranges);
+    };
+    expect(json{{"subnet", "10.0.0.0/24"}}, {"runtimeConfig.ipRanges {", "is not an array"});
+    expect(json::array({json{{"subnet", "10.0.0.0/24"}}}),
+           {"runtimeConfig.ipRanges[0] {\"subnet\":\"10.0.0.0/24\"}", "not an array of ranges"});
+    expect(json::array({json::array()}), {"runtimeConfig.ipRanges[0] []", "empty"});
+    expect(json::array({set_of("10.0.0.0/24"), json::array({5})}),
+           {"runtimeConfig.ipRanges[1][0] 5", "not an object"});
+    expect(json::array({set_of("10.0.0.0/24"), set_of("10.1.0.1/24")}),
+           {"runtimeConfig.ipRanges[1][0].subnet \"10.1.0.1/24\" has host bits set"});
+    expect(json::array({json::array({{{"subnet", "10.0.0.0/24"}, {"rangeEnd", "10.0.1.9"}}})}),
+           {"runtimeConfig.ipRanges[0][0].rangeEnd \"10.0.1.9\"", "outside subnet"});
+    expect(json::array({json::array({{{"subnet", "10.0.0.0/24"}}, {{"subnet", "10.0.0.0/25"}}})}),
+           {"runtimeConfig.ipRanges[0][1]", "overlaps runtimeConfig.ipRanges[0][0]"});
+    expect(json::array({set_of("10.0.0.0/24")}),
+           {"ipam.ranges[0] overlaps runtimeConfig.ipRanges[0]", "10.0.0.128/25"},
+           json{{"ranges", json::array({set_of("10.0.0.128/25")})}});
+    expect(json::array({set_of("10.0.0.0/24")}), {"ipam overlaps runtimeConfig.ipRanges[0]"},
+           json{{"subnet", "10.0.0.0/16"}});
+    expect(json::array(), {"\"ranges\"", "\"subnet\"", "ipRanges", "no range"});
+}
+
+TEST(ParseConfig, ResolvConfIsKeptAsGiven) {
+    auto resolv_conf = [](const json& value) {
+        return parse_config({{"subnet", "10.0.0.0/24"}, {"resolvConf", value}}).resolv_conf;
+    };
+    EXPECT_EQ(resolv_conf("/etc/resolv.conf"), "/etc/resolv.conf");
+    EXPECT_EQ(resolv_conf("relative/resolv.conf"), "relative/resolv.conf");
+    EXPECT_EQ(resolv_conf(""), "");
+    EXPECT_EQ(resolv_conf(nullptr), "");
+    EXPECT_EQ(parse_config({{"subnet", "10.0.0.0/24"}}).resolv_conf, "");
+}
+
+TEST(ParseConfigError, ResolvConf) {
+    expect_invalid({{"subnet", "10.0.0.0/24"}, {"resolvConf", 5}},
+                   {"ipam.resolvConf 5", "not a string"});
+    expect_invalid({{"subnet", "10.0.0.0/24"}, {"resolvConf", json::array({"/etc/resolv.conf"})}},
+                   {"ipam.resolvConf [\"/etc/resolv.conf\"]", "not a string"});
 }
 
 }  // namespace

@@ -66,7 +66,32 @@ TEST_F(DirectoryTest, ReadExistsRemove) {
     EXPECT_TRUE(store.remove("x"));
     EXPECT_FALSE(store.remove("x"));
     EXPECT_FALSE(store.exists("x"));
-    store.sync();
+}
+
+TEST_F(DirectoryTest, ListsEveryEntryButDotAndDotDot) {
+    Directory store = open_store();
+    EXPECT_TRUE(store.list().empty());
+    store.replace("a", "");
+    store.create_new("10.0.0.2", "c\r\neth0");
+    ASSERT_EQ(::mkdir((dir_ + "/store/sub").c_str(), 0755), 0);
+    std::vector<std::string> names = store.list();
+    EXPECT_EQ(std::set<std::string>(names.begin(), names.end()),
+              (std::set<std::string>{"a", "10.0.0.2", "sub"}));
+    EXPECT_EQ(store.list().size(), 3u);  // a second listing starts from the beginning again
+}
+
+TEST_F(DirectoryTest, CheckWritableLeavesNothingBehind) {
+    Directory store = open_store();
+    EXPECT_NO_THROW(store.check_writable());
+    EXPECT_EQ(test::names_in(dir_ + "/store"), std::set<std::string>{});
+}
+
+TEST_F(DirectoryTest, TempFileOwnerIsThePidInTheName) {
+    EXPECT_EQ(temp_file_owner(".tmp.1234.99.0"), 1234);
+    EXPECT_EQ(temp_file_owner(".tmp.1.2.3"), 1);
+    for (const char* name : {"10.0.0.2", ".tmp.", ".tmp.x.1.2", ".tmp.12", ".tmp.0.1.2",
+                             ".tmp.-5.1.2", "tmp.12.1.2", "lock"})
+        EXPECT_EQ(temp_file_owner(name), std::nullopt) << name;
 }
 
 TEST_F(DirectoryTest, ADanglingSymlinkCountsAsTakenAndIsNotFollowed) {

@@ -66,10 +66,10 @@ TEST_F(FileLockTest, WaitsForAHolderThatLetsGo) {
 }
 
 TEST_F(FileLockTest, StoreOpenHoldsTheNetworkLock) {
-    std::optional<Store> store = Store::open(dir_, "net", true, 100ms);
+    std::optional<Store> store = Store::open(dir_, "net", OpenMode::kCreate, 100ms);
     ASSERT_TRUE(store);
     try {
-        Store::open(dir_, "net", true, 60ms);
+        Store::open(dir_, "net", OpenMode::kCreate, 60ms);
         FAIL() << "second store opened while the first holds the lock";
     } catch (const CniError& error) {
         EXPECT_EQ(error.code(), kTryAgainLater);
@@ -77,10 +77,10 @@ TEST_F(FileLockTest, StoreOpenHoldsTheNetworkLock) {
             << error.what();
     }
     store.reset();
-    EXPECT_NO_THROW(Store::open(dir_, "net", true, 60ms));
+    EXPECT_NO_THROW(Store::open(dir_, "net", OpenMode::kCreate, 60ms));
     // Other networks have their own lock.
-    std::optional<Store> again = Store::open(dir_, "net", true, 60ms);
-    EXPECT_NO_THROW(Store::open(dir_, "other", true, 60ms));
+    std::optional<Store> again = Store::open(dir_, "net", OpenMode::kCreate, 60ms);
+    EXPECT_NO_THROW(Store::open(dir_, "other", OpenMode::kCreate, 60ms));
 }
 
 }  // namespace

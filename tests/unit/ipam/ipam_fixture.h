@@ -29,13 +29,50 @@ protected:
     std::string index_path(const AttachmentId& who) const {
         return store_path("attachments/" + who.container_id + "@" + who.ifname);
     }
-    /// The address files of the store (everything but the bookkeeping entries).
+    /// The address files of the store (everything but the bookkeeping entries and temp files).
     std::set<std::string> address_files() const {
         std::set<std::string> names;
         for (const std::string& name : names_in(store_path()))
-            if (name != "lock" && name != "attachments" && name.rfind("last_reserved_ip.", 0) != 0)
+            if (name != "lock" && name != "attachments" && name != "boot_id" &&
+                name.rfind("last_reserved_ip.", 0) != 0 && name.rfind(".tmp.", 0) != 0)
                 names.insert(name);
         return names;
+    }
+    /// The temp files left in the store and its attachments/ directory.
+    std::set<std::string> temp_files() const {
+        std::set<std::string> names;
+        for (const std::string& name : names_in(store_path()))
+            if (name.rfind(".tmp.", 0) == 0) names.insert(name);
+        for (const std::string& name : names_in(store_path("attachments")))
+            if (name.rfind(".tmp.", 0) == 0) names.insert("attachments/" + name);
+        return names;
+    }
+    /// Every way the store breaks the rule "an address file is complete and listed in its
+    /// owner's index" (empty when it holds): the index is written first, so no reservation may
+    /// exist without one, whatever point a writer was killed at.
+    std::vector<std::string> inconsistencies() const {
+        std::vector<std::string> problems;
+        for (const std::string& name : address_files()) {
+            std::string record = read_text(store_path(name));
+            std::size_t split = record.find("\r\n");
+            if (split == std::string::npos || split == 0 || split + 2 == record.size() ||
+                record.find_first_of("\r\n", split + 2) != std::string::npos) {
+                problems.push_back(name + ": incomplete record \"" + record + "\"");
+                continue;
+            }
+            AttachmentId owner{record.substr(0, split), record.substr(split + 2)};
+            std::string index = index_path(owner);
+            if (!std::filesystem::exists(index)) {
+                problems.push_back(name + ": owner " + owner.container_id + "/" + owner.ifname +
+                                   " has no index");
+                continue;
+            }
+            std::istringstream lines(read_text(index));
+            bool listed = false;
+            for (std::string line; std::getline(lines, line);) listed = listed || line == name;
+            if (!listed) problems.push_back(name + ": not in " + index);
+        }
+        return problems;
     }
     /// Writes a file into the store as another writer (or a crash) would have left it.
     void plant(const std::string& name, const std::string& content) const {
@@ -62,6 +99,8 @@ inline std::vector<std::string> texts(const std::vector<IpAddress>& addresses) {
     for (const IpAddress& address : addresses) result.push_back(address.to_string());
     return result;
 }
+
+inline IpAddress ip(const std::string& text) { return *IpAddress::parse(text); }
 
 /// The one address reserve() gave for a single-range-set config.
 inline std::string reserve_one(const Config& config, const AttachmentId& who) {

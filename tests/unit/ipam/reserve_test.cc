@@ -34,8 +34,9 @@ TEST_F(ReserveTest, FirstAddressSkipsTheGatewayAndIsRecordedOnDisk) {
     EXPECT_EQ(read_text(store_path("last_reserved_ip.0")), "10.22.0.2");
     EXPECT_EQ(read_text(index_path(attachment("c1"))), "10.22.0.2\n");
     EXPECT_EQ(read_text(store_path("lock")), "");
-    EXPECT_EQ(names_in(store_path()),
-              (std::set<std::string>{"10.22.0.2", "attachments", "last_reserved_ip.0", "lock"}));
+    EXPECT_EQ(names_in(store_path()), (std::set<std::string>{"10.22.0.2", "attachments", "boot_id",
+                                                             "last_reserved_ip.0", "lock"}));
+    EXPECT_EQ(read_text(store_path("boot_id")), read_text("/proc/sys/kernel/random/boot_id"));
     EXPECT_EQ(names_in(store_path("attachments")), std::set<std::string>{"c1@eth0"});
 }
 
