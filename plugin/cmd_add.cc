@@ -7,14 +7,13 @@
 
 #include "common/error.h"
 #include "common/undo.h"
-#include "ipam/ipam.h"
 #include "netns/address.h"
 #include "netns/link.h"
 #include "netns/named_netns.h"
 #include "netns/sysctl.h"
 #include "plugin/attachment.h"
 #include "plugin/commands.h"
-#include "plugin/ipam_config.h"
+#include "plugin/ipam_client.h"
 #include "plugin/ptp_routes.h"
 
 namespace nsveth {
@@ -71,13 +70,26 @@ void configure_host(NetlinkSocket& socket, const std::string& host_name,
     if (v6) ensure_sysctl("net/ipv6/conf/all/forwarding", "1");
 }
 
+/// The IPAM result as our interface's ips: ptp routing needs a gateway for every address.
+std::vector<IpConfig> our_ips(const Result& ipam_result, int interface_index) {
+    std::vector<IpConfig> ips;
+    for (const auto& ip : ipam_result.ips) {
+        if (!ip.gateway)
+            throw CniError(kInvalidConfig,
+                           "IPAM returned " + ip.address.to_string() + " without a gateway");
+        ips.push_back({ip.address, ip.gateway, interface_index});
+    }
+    return ips;
+}
+
 }  // namespace
 
-Result cmd_add(const CniEnv& env, const NetConfig& config) {
-    const ipam::Config ipam_config = ipam_config_of(config);
+Result cmd_add(const Invocation& invocation) {
+    const CniEnv& env = invocation.cni;
+    const NetConfig& config = invocation.config;
+    const auto ipam = make_ipam_client(invocation);
     const NetnsTarget target = resolve_netns(env.netns);
     const std::string host_name = host_veth_name(env.container_id, env.ifname);
-    const ipam::AttachmentId who{env.container_id, env.ifname};
     NetlinkSocket host = NetlinkSocket::open("host");
     UndoStack undo;  // after everything its steps use, so it runs before they are destroyed
 
@@ -97,20 +109,15 @@ Result cmd_add(const CniEnv& env, const NetConfig& config) {
         throw CniError(kAlreadyExists, "host interface " + host_name + " for container " +
                                            env.container_id + " already exists");
 
-    const auto allocations = ipam::reserve(ipam_config, config.name, who);
-    undo.push([&] { ipam::release(ipam_config, config.name, who); });
+    const Result ipam_result = ipam->add();
+    undo.push([&] { ipam->del(); });
 
     create_veth(host, {host_name, env.ifname, &netns, config.mtu});
     undo.push([&] { try_delete_link(host, host_name); });
 
     Result result = config.prev_result.value_or(Result{});
-    const int container_index = static_cast<int>(result.interfaces.size()) + 1;
-    std::vector<IpConfig> ips;
-    for (const auto& allocation : allocations)
-        ips.push_back({allocation.address, allocation.gateway, container_index});
-    std::vector<Route> configured;
-    for (const auto& route : ipam_config.routes) configured.push_back({route.dst, route.gw});
-    const std::vector<Route> routes = routes_via_gateways(ips, configured);
+    const auto ips = our_ips(ipam_result, static_cast<int>(result.interfaces.size()) + 1);
+    const std::vector<Route> routes = routes_via_gateways(ips, ipam_result.routes);
 
     configure_container(container, env.ifname, ips, routes);
     configure_host(host, host_name, ips);
@@ -122,7 +129,7 @@ Result cmd_add(const CniEnv& env, const NetConfig& config) {
     result.interfaces.push_back({env.ifname, container_link.mac, container_link.mtu, target.path});
     result.ips.insert(result.ips.end(), ips.begin(), ips.end());
     result.routes.insert(result.routes.end(), routes.begin(), routes.end());
-    if (!config.dns.empty()) result.dns = config.dns;
+    result.dns = config.dns.empty() ? ipam_result.dns : config.dns;
 
     if (created_netns) record_created_netns(target.name, env.container_id, env.ifname);
     undo.commit();

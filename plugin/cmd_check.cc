@@ -5,15 +5,13 @@
 #include <algorithm>
 
 #include "common/error.h"
-#include "ipam/ipam.h"
 #include "netns/address.h"
 #include "netns/link.h"
 #include "netns/route.h"
 #include "plugin/attachment.h"
 #include "plugin/commands.h"
-#include "plugin/ipam_config.h"
+#include "plugin/ipam_client.h"
 #include "plugin/ptp_routes.h"
-#include "plugin/version.h"
 
 namespace nsveth {
 
@@ -63,11 +61,10 @@ void expect_routes(NetlinkSocket& socket, const std::string& ifname,
 
 }  // namespace
 
-void cmd_check(const CniEnv& env, const NetConfig& config) {
-    if (compare_versions(config.cni_version, "0.4.0") < 0)
-        throw CniError(kIncompatibleVersion, "config version " + config.cni_version +
-                                                 " does not allow CHECK (needs 0.4.0 or later)");
-    const ipam::Config ipam_config = ipam_config_of(config);
+void cmd_check(const Invocation& invocation) {
+    const CniEnv& env = invocation.cni;
+    const NetConfig& config = invocation.config;
+    const auto ipam = make_ipam_client(invocation);
     if (!config.prev_result) throw CniError(kInvalidConfig, "CHECK requires prevResult");
     const Result& expected = *config.prev_result;
     const NetnsTarget target = resolve_netns(env.netns);
@@ -112,11 +109,7 @@ void cmd_check(const CniEnv& env, const NetConfig& config) {
     expect_addresses(host, host_link, host_addresses(ips));
     expect_routes(host, host_name, host_routes(ips, host_link.index));
 
-    const auto reserved = ipam::reserved(ipam_config, config.name, {env.container_id, env.ifname});
-    for (const auto& ip : ips)
-        if (std::find(reserved.begin(), reserved.end(), ip.address.address()) == reserved.end())
-            differs("address " + ip.address.address().to_string() + " is not reserved for " +
-                    env.container_id + "/" + env.ifname + " in network " + config.name);
+    ipam->check(ips);
 }
 
 }  // namespace nsveth

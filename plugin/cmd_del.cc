@@ -4,17 +4,16 @@
 #include <exception>
 #include <functional>
 
-#include "ipam/ipam.h"
 #include "netns/link.h"
 #include "netns/named_netns.h"
 #include "plugin/attachment.h"
 #include "plugin/commands.h"
-#include "plugin/ipam_config.h"
+#include "plugin/ipam_client.h"
 
 namespace nsveth {
 
-void cmd_del(const CniEnv& env, const NetConfig& config) {
-    const ipam::Config ipam_config = ipam_config_of(config);
+void cmd_del(const Invocation& invocation) {
+    const CniEnv& env = invocation.cni;
     std::exception_ptr first_failure;
     auto attempt = [&first_failure](const std::function<void()>& step) {
         try {
@@ -24,7 +23,7 @@ void cmd_del(const CniEnv& env, const NetConfig& config) {
         }
     };
 
-    attempt([&] { ipam::release(ipam_config, config.name, {env.container_id, env.ifname}); });
+    attempt([&] { make_ipam_client(invocation)->del(); });
     // Deleting the host end removes the pair, and with it every route over it. The name is
     // derived from the attachment, so this works without the namespace and without state.
     attempt([&] {

@@ -1,4 +1,4 @@
-// Dispatch: environment -> configuration -> command -> exactly one JSON document on `out`.
+// Dispatch: environment -> configuration -> version gate -> command -> one JSON document.
 #include "plugin/run.h"
 
 #include <nlohmann/json.hpp>
@@ -6,11 +6,13 @@
 #include "common/error.h"
 #include "plugin/cni_error.h"
 #include "plugin/commands.h"
-#include "plugin/net_config.h"
-#include "plugin/result.h"
+#include "plugin/ipam_commands.h"
 #include "plugin/version.h"
 
 namespace nsveth {
+
+const PluginCommands kNsvethCommands = {cmd_add, cmd_del, cmd_check, cmd_status, cmd_gc};
+const PluginCommands kIpamCommands = {ipam_add, ipam_del, ipam_check, ipam_status, ipam_gc};
 
 namespace {
 
@@ -28,33 +30,48 @@ void print(std::ostream& out, const nlohmann::json& document) {
     out << document.dump(4, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
+void require_version(const NetConfig& config, const char* minimum, const char* command) {
+    if (compare_versions(config.cni_version, minimum) < 0)
+        throw CniError(kIncompatibleVersion, std::string("config version ") +
+                                                 config.cni_version + " does not allow " +
+                                                 command + " (needs " + minimum + " or later)");
+}
+
 }  // namespace
 
-int run(const Environment& env, std::string_view input, std::ostream& out) {
+int run(const PluginCommands& commands, const Environment& env, std::string_view input,
+        std::ostream& out) {
     try {
-        const CniEnv cni = parse_environment(env);
+        CniEnv cni = parse_environment(env);
         if (cni.command == Command::kVersion) {
             print(out, version_info(input));
             return 0;
         }
-        const NetConfig config = parse_net_config(input);
-        switch (cni.command) {
+        const Invocation invocation{env, input, std::move(cni), parse_net_config(input)};
+        switch (invocation.cni.command) {
             case Command::kAdd:
-                print(out, render_result(cmd_add(cni, config), config.cni_version));
-                return 0;
+                print(out, render_result(commands.add(invocation),
+                                         invocation.config.cni_version));
+                break;
             case Command::kDel:
-                cmd_del(cni, config);
-                return 0;
+                commands.del(invocation);
+                break;
             case Command::kCheck:
-                cmd_check(cni, config);
-                return 0;
+                require_version(invocation.config, "0.4.0", "CHECK");
+                commands.check(invocation);
+                break;
             case Command::kStatus:
+                require_version(invocation.config, "1.1.0", "STATUS");
+                commands.status(invocation);
+                break;
             case Command::kGc:
+                require_version(invocation.config, "1.1.0", "GC");
+                commands.gc(invocation);
+                break;
             case Command::kVersion:
                 break;
         }
-        throw CniError(kInvalidEnvironment,
-                       "CNI_COMMAND " + env.at("CNI_COMMAND") + " is not implemented yet");
+        return 0;
     } catch (const std::exception& error) {
         print(out, render_error(error, requested_version(input)));
         return 1;

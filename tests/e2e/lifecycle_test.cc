@@ -117,7 +117,7 @@ TEST(Lifecycle, CheckNoticesMissingHostVethAndReservation) {
     std::filesystem::remove(std::filesystem::path(network.data_dir()) / network.name() / v4);
     auto check = network.exec("CHECK", "ctr-2", pod.path(), "eth0", check_config);
     EXPECT_NE(check.status, 0);
-    EXPECT_NE(check.out.find("not reserved"), std::string::npos) << check.out;
+    EXPECT_NE(check.out.find("reserved for ctr-2/eth0"), std::string::npos) << check.out;
 
     std::string host_veth = check_config["prevResult"]["interfaces"][0]["name"];
     expect_success(shell_in(network.host().path(), "ip link set " + host_veth + " down"), "down");

@@ -80,7 +80,7 @@ TEST(Protocol, BadInputIsOneErrorDocumentAndTouchesNothing) {
         {"ifname dot", "c1", pod.path(), "..", good, 4},
         {"missing container ID", "", pod.path(), "eth0", good, 4},
         {"hostile network name", "c1", pod.path(), "eth0", bad_name.dump(), 7},
-        {"unsupported ipam type", "c1", pod.path(), "eth0", ipam_type.dump(), 2},
+        {"ipam plugin not in CNI_PATH", "c1", pod.path(), "eth0", ipam_type.dump(), 7},
         {"subnet too small", "c1", pod.path(), "eth0", small.dump(), 7},
         {"invalid netns name", "c1", "..", "eth0", good, 4},
     };

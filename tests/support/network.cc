@@ -4,6 +4,7 @@
 namespace nsveth::testing {
 
 std::string nsveth_binary() { return NSVETH_BINARY; }
+std::string plugin_dir() { return NSVETH_PLUGIN_DIR; }
 
 TestNetwork::TestNetwork(int subnet_index, bool dual_stack)
     : index_(subnet_index), name_(unique_name("nsvt-net")), host_("nsvt-h") {
@@ -26,13 +27,32 @@ nlohmann::json TestNetwork::config(const std::string& version) const {
     return {{"cniVersion", version}, {"name", name_}, {"type", "nsveth"}, {"ipam", ipam_}};
 }
 
+namespace {
+
+std::map<std::string, std::string> cni_env(const std::string& command,
+                                           const std::string& container_id,
+                                           const std::string& netns, const std::string& ifname) {
+    return {{"CNI_COMMAND", command}, {"CNI_CONTAINERID", container_id}, {"CNI_NETNS", netns},
+            {"CNI_IFNAME", ifname},   {"CNI_PATH", plugin_dir() + ":" + kReferencePluginDir},
+            {"CNI_ARGS", ""}};
+}
+
+}  // namespace
+
 RunningProcess TestNetwork::start(const std::string& command, const std::string& container_id,
                                   const std::string& netns, const std::string& ifname,
                                   const nlohmann::json& config) const {
-    std::map<std::string, std::string> env = {
-        {"CNI_COMMAND", command}, {"CNI_CONTAINERID", container_id}, {"CNI_NETNS", netns},
-        {"CNI_IFNAME", ifname},   {"CNI_PATH", "/usr/lib/cni"},       {"CNI_ARGS", ""}};
-    return start_process({nsveth_binary()}, env, config.dump(), host_.path());
+    return start_process({nsveth_binary()}, cni_env(command, container_id, netns, ifname),
+                         config.dump(), host_.path());
+}
+
+ProcessResult TestNetwork::exec_plugin(const std::string& binary, const std::string& command,
+                                       const std::string& container_id, const std::string& netns,
+                                       const std::string& ifname, const nlohmann::json& config,
+                                       const std::map<std::string, std::string>& extra) const {
+    auto env = cni_env(command, container_id, netns, ifname);
+    for (const auto& [key, value] : extra) env[key] = value;
+    return run_process({binary}, env, config.dump(), host_.path());
 }
 
 ProcessResult TestNetwork::exec(const std::string& command, const std::string& container_id,

@@ -29,6 +29,12 @@ public:
     ProcessResult exec(const std::string& command, const std::string& container_id,
                        const std::string& netns, const std::string& ifname,
                        const nlohmann::json& config) const;
+    /// Executes `binary` in the host namespace with the CNI variables plus `extra` (which may
+    /// override CNI_PATH, set CNI_ARGS, ...).
+    ProcessResult exec_plugin(const std::string& binary, const std::string& command,
+                              const std::string& container_id, const std::string& netns,
+                              const std::string& ifname, const nlohmann::json& config,
+                              const std::map<std::string, std::string>& extra = {}) const;
     /// Starts the same without waiting.
     RunningProcess start(const std::string& command, const std::string& container_id,
                          const std::string& netns, const std::string& ifname,
@@ -44,5 +50,9 @@ private:
 
 /// Path of the nsveth binary under test.
 std::string nsveth_binary();
+/// The directory holding nsveth and nsveth-ipam, for CNI_PATH.
+std::string plugin_dir();
+/// Debian's reference plugins (containernetworking-plugins).
+inline constexpr const char* kReferencePluginDir = "/usr/lib/cni";
 
 }  // namespace nsveth::testing

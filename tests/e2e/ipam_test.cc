@@ -1,0 +1,191 @@
+// End to end for IPAM: nsveth-ipam serving Debian's reference ptp plugin, nsveth delegating to
+// the reference host-local, requested addresses, STATUS and GC as a runtime sends them.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "tests/support/network.h"
+
+namespace nsveth::testing {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+bool reference_plugins_present() {
+    return access((std::string(kReferencePluginDir) + "/ptp").c_str(), X_OK) == 0;
+}
+
+std::string first_address(const std::string& result_text) {
+    return json::parse(result_text)["ips"][0]["address"];
+}
+
+void expect_ok(const ProcessResult& run, const char* what) {
+    EXPECT_EQ(run.status, 0) << what << ": " << run.out << run.err;
+}
+
+TEST(Ipam, ReferencePtpWithNsvethIpam) {
+    if (!reference_plugins_present()) GTEST_SKIP() << "containernetworking-plugins missing";
+    TestNetwork network(40, false);
+    ScopedNetns pod("nsvt-p");
+    json config = network.config("1.0.0");
+    config["type"] = "ptp";
+    const std::string ptp = std::string(kReferencePluginDir) + "/ptp";
+
+    auto add = network.exec_plugin(ptp, "ADD", "ref-1", pod.path(), "eth0", config);
+    expect_ok(add, "ptp ADD");
+    ASSERT_EQ(add.status, 0);
+    EXPECT_EQ(first_address(add.out), "10.77.40.2/24");
+    EXPECT_TRUE(fs::exists(fs::path(network.data_dir()) / network.name() / "10.77.40.2"));
+    expect_ok(shell_in(network.host().path(), "ping -c1 -W2 10.77.40.2"), "ping");
+
+    json check = config;
+    check["prevResult"] = json::parse(add.out);
+    expect_ok(network.exec_plugin(ptp, "CHECK", "ref-1", pod.path(), "eth0", check), "CHECK");
+    fs::remove(fs::path(network.data_dir()) / network.name() / "10.77.40.2");
+    auto broken = network.exec_plugin(ptp, "CHECK", "ref-1", pod.path(), "eth0", check);
+    EXPECT_NE(broken.status, 0) << "CHECK must notice the reservation is gone";
+
+    expect_ok(network.exec_plugin(ptp, "DEL", "ref-1", pod.path(), "eth0", check), "DEL");
+    EXPECT_FALSE(fs::exists(fs::path(network.data_dir()) / network.name() / "attachments" /
+                            "ref-1@eth0"));
+}
+
+TEST(Ipam, NsvethDelegatesToHostLocal) {
+    if (!reference_plugins_present()) GTEST_SKIP() << "containernetworking-plugins missing";
+    TestNetwork network(41, false);
+    network.ipam()["type"] = "host-local";
+    ScopedNetns pod("nsvt-p");
+    json config = network.config("1.0.0");
+
+    auto add = network.exec("ADD", "deleg-1", pod.path(), "eth0", config);
+    expect_ok(add, "ADD via host-local");
+    ASSERT_EQ(add.status, 0);
+    EXPECT_EQ(first_address(add.out), "10.77.41.2/24");
+    const fs::path lease = fs::path(network.data_dir()) / network.name() / "10.77.41.2";
+    EXPECT_TRUE(fs::exists(lease)) << "host-local keeps its own lease file";
+    expect_ok(shell_in(network.host().path(), "ping -c1 -W2 10.77.41.2"), "ping");
+
+    json check = config;
+    check["prevResult"] = json::parse(add.out);
+    expect_ok(network.exec("CHECK", "deleg-1", pod.path(), "eth0", check), "CHECK");
+    expect_ok(network.exec("DEL", "deleg-1", pod.path(), "eth0", check), "DEL");
+    EXPECT_FALSE(fs::exists(lease)) << "DEL must be forwarded to host-local";
+    expect_ok(network.exec("DEL", "deleg-1", pod.path(), "eth0", check), "DEL again");
+}
+
+TEST(Ipam, DelegateFailureIsReportedAndNothingIsLeft) {
+    TestNetwork network(42, false);
+    network.ipam()["type"] = "no-such-ipam";
+    ScopedNetns pod("nsvt-p");
+    auto add = network.exec("ADD", "deleg-2", pod.path(), "eth0", network.config());
+    EXPECT_NE(add.status, 0);
+    EXPECT_NE(json::parse(add.out)["msg"].get<std::string>().find("not found in CNI_PATH"),
+              std::string::npos) << add.out;
+    EXPECT_EQ(shell_in(network.host().path(), "ip -o link show type veth").out, "");
+}
+
+TEST(Ipam, RequestedAddressesFromRuntimeConfigArgsAndCniArgs) {
+    TestNetwork network(43, false);
+    ScopedNetns a("nsvt-p"), b("nsvt-p"), c("nsvt-p");
+    json config = network.config();
+    json runtime = config;
+    runtime["runtimeConfig"] = {{"ips", {"10.77.43.50/24"}}};
+    auto add = network.exec("ADD", "req-a", a.path(), "eth0", runtime);
+    ASSERT_EQ(add.status, 0) << add.out;
+    EXPECT_EQ(first_address(add.out), "10.77.43.50/24");
+
+    auto via_cni_args = network.exec_plugin(nsveth_binary(), "ADD", "req-b", b.path(), "eth0",
+                                            config, {{"CNI_ARGS", "IgnoreUnknown=1;IP=10.77.43.60"}});
+    ASSERT_EQ(via_cni_args.status, 0) << via_cni_args.out;
+    EXPECT_EQ(first_address(via_cni_args.out), "10.77.43.60/24");
+
+    // Taken: refused, and nothing of the failed attachment stays.
+    auto taken = network.exec("ADD", "req-c", c.path(), "eth0", runtime);
+    EXPECT_NE(taken.status, 0);
+    EXPECT_EQ(json::parse(taken.out)["code"], 104) << taken.out;
+    EXPECT_FALSE(fs::exists(fs::path(network.data_dir()) / network.name() / "attachments" /
+                            "req-c@eth0"));
+    EXPECT_EQ(shell_in(c.path(), "ip -o link show | grep -vc ': lo:'").out, "0\n");
+
+    // args.cni.ips wins over CNI_ARGS IP.
+    json args = config;
+    args["args"] = {{"cni", {{"ips", {"10.77.43.70"}}}}};
+    auto precedence = network.exec_plugin(nsveth_binary(), "ADD", "req-c", c.path(), "eth0",
+                                          args, {{"CNI_ARGS", "IP=10.77.43.71"}});
+    ASSERT_EQ(precedence.status, 0) << precedence.out;
+    EXPECT_EQ(first_address(precedence.out), "10.77.43.70/24");
+
+    for (auto [id, pod] : {std::pair{"req-a", &a}, {"req-b", &b}, {"req-c", &c}})
+        expect_ok(network.exec("DEL", id, pod->path(), "eth0", config), "DEL");
+}
+
+TEST(Ipam, StatusReportsExhaustionAndNeedsVersion11) {
+    TestNetwork network(44, false);
+    network.ipam()["ranges"] = json::parse(R"([[{"subnet": "10.77.44.0/30"}]])");
+    ScopedNetns pod("nsvt-p");
+    json config = network.config();
+    for (const auto& binary : {nsveth_binary(), plugin_dir() + "/nsveth-ipam"}) {
+        auto status = network.exec_plugin(binary, "STATUS", "", "", "", config);
+        EXPECT_EQ(status.status, 0) << status.out;
+        EXPECT_EQ(status.out, "");
+    }
+    expect_ok(network.exec("ADD", "full", pod.path(), "eth0", config), "ADD");
+    for (const auto& binary : {nsveth_binary(), plugin_dir() + "/nsveth-ipam"}) {
+        auto status = network.exec_plugin(binary, "STATUS", "", "", "", config);
+        EXPECT_NE(status.status, 0);
+        EXPECT_EQ(json::parse(status.out)["code"], 50) << status.out;
+    }
+    auto old = network.exec_plugin(nsveth_binary(), "STATUS", "", "", "", network.config("1.0.0"));
+    EXPECT_EQ(json::parse(old.out)["code"], 1) << old.out;
+    expect_ok(network.exec("DEL", "full", pod.path(), "eth0", config), "DEL");
+}
+
+TEST(Ipam, GcReleasesOnlyStaleAttachments) {
+    TestNetwork network(45, false);
+    ScopedNetns a("nsvt-p"), b("nsvt-p");
+    json config = network.config();
+    expect_ok(network.exec("ADD", "gc-a", a.path(), "eth0", config), "ADD a");
+    expect_ok(network.exec("ADD", "gc-b", b.path(), "eth0", config), "ADD b");
+    const fs::path dir = fs::path(network.data_dir()) / network.name();
+
+    json absent = config;  // no list at all: release nothing
+    expect_ok(network.exec_plugin(nsveth_binary(), "GC", "", "", "", absent), "GC no key");
+    EXPECT_TRUE(fs::exists(dir / "10.77.45.2") && fs::exists(dir / "10.77.45.3"));
+
+    json gc = config;
+    gc["cni.dev/valid-attachments"] = {{{"containerID", "gc-a"}, {"ifname", "eth0"}}};
+    expect_ok(network.exec_plugin(nsveth_binary(), "GC", "", "", "", gc), "GC");
+    EXPECT_TRUE(fs::exists(dir / "10.77.45.2"));
+    EXPECT_FALSE(fs::exists(dir / "10.77.45.3"));
+    EXPECT_TRUE(fs::exists(dir / "lock"));
+
+    json legacy = config;  // the older key alone, empty: nothing is valid
+    legacy["cni.dev/attachments"] = json::array();
+    expect_ok(network.exec_plugin(plugin_dir() + "/nsveth-ipam", "GC", "", "", "", legacy),
+              "GC legacy key");
+    EXPECT_FALSE(fs::exists(dir / "10.77.45.2"));
+    EXPECT_TRUE(fs::exists(dir / "lock"));
+
+    expect_ok(network.exec("DEL", "gc-a", a.path(), "eth0", config), "DEL a");
+    expect_ok(network.exec("DEL", "gc-b", b.path(), "eth0", config), "DEL b");
+}
+
+TEST(Ipam, StandaloneBinaryAnswersVersionAndAbbreviatedResult) {
+    TestNetwork network(46, false);
+    const std::string binary = plugin_dir() + "/nsveth-ipam";
+    auto version = run_process({binary}, {{"CNI_COMMAND", "VERSION"}}, "");
+    ASSERT_EQ(version.status, 0);
+    EXPECT_EQ(json::parse(version.out)["supportedVersions"].size(), 5u);
+    auto add = network.exec_plugin(binary, "ADD", "solo", "/unused/by/ipam", "eth0", network.config());
+    ASSERT_EQ(add.status, 0) << add.out;
+    json result = json::parse(add.out);
+    EXPECT_FALSE(result.contains("interfaces"));
+    EXPECT_EQ(result["ips"][0], json::parse(R"({"address":"10.77.46.2/24","gateway":"10.77.46.1"})"));
+    EXPECT_EQ(result["routes"][0]["dst"], "0.0.0.0/0");
+    EXPECT_EQ(network.exec_plugin(binary, "DEL", "solo", "", "eth0", network.config()).status, 0);
+}
+
+}  // namespace
+}  // namespace nsveth::testing

@@ -1,0 +1,38 @@
+// resolv.conf parsing for ipam.resolvConf.
+#include "plugin/resolv_conf.h"
+
+#include <gtest/gtest.h>
+
+#include "common/error.h"
+
+namespace nsveth {
+namespace {
+
+TEST(ResolvConf, KeywordsCommentsAndLastSearchWins) {
+    Dns dns = parse_resolv_conf(
+        "# a comment\n"
+        "nameserver 10.0.0.53\n"
+        "nameserver fd00::53 ; trailing comment\n"
+        "domain example.org\n"
+        "search a.example b.example\n"
+        "search c.example\n"
+        "options ndots:5 edns0\n"
+        "sortlist 10.0.0.0\n");
+    EXPECT_EQ(dns.nameservers, (std::vector<std::string>{"10.0.0.53", "fd00::53"}));
+    EXPECT_EQ(dns.domain, "example.org");
+    EXPECT_EQ(dns.search, (std::vector<std::string>{"c.example"}));
+    EXPECT_EQ(dns.options, (std::vector<std::string>{"ndots:5", "edns0"}));
+}
+
+TEST(ResolvConf, UnreadableFileIsAConfigError) {
+    try {
+        read_resolv_conf("/nonexistent/resolv.conf");
+        FAIL();
+    } catch (const CniError& error) {
+        EXPECT_EQ(error.code(), kInvalidConfig);
+        EXPECT_NE(std::string(error.what()).find("/nonexistent/resolv.conf"), std::string::npos);
+    }
+}
+
+}  // namespace
+}  // namespace nsveth
