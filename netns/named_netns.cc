@@ -1,6 +1,7 @@
 // The `ip netns add` sequence: lock the run directory, make it a shared mount (binding it onto
 // itself once if it is not a mount point yet), create an empty file, bind-mount a new namespace
-// onto it. Deleting is a lazy unmount followed by unlink.
+// onto it. Attaching binds an existing process's namespace instead. Deleting is a lazy unmount
+// followed by unlink.
 #include "netns/named_netns.h"
 
 #include <fcntl.h>
@@ -33,6 +34,13 @@ void make_run_dir_shared() {
     }
 }
 
+/// The empty mount point for a named namespace, in a run directory ready for propagation.
+void create_namespace_file(const std::string& path) {
+    make_run_dir_shared();
+    Fd file(::open(path.c_str(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0));
+    if (!file) throw_errno("Cannot create namespace file \"" + path + "\"");
+}
+
 }  // namespace
 
 bool is_valid_netns_name(std::string_view name) {
@@ -46,11 +54,7 @@ std::string named_netns_path(std::string_view name) {
 
 Netns create_named_netns(std::string_view name) {
     const std::string path = named_netns_path(name);
-    make_run_dir_shared();
-    {
-        Fd file(::open(path.c_str(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0));
-        if (!file) throw_errno("Cannot create namespace file \"" + path + "\"");
-    }
+    create_namespace_file(path);
     try {
         NetnsGuard inside = NetnsGuard::enter_new();
         if (mount("/proc/thread-self/ns/net", path.c_str(), "none", MS_BIND, nullptr) < 0)
@@ -58,6 +62,18 @@ Netns create_named_netns(std::string_view name) {
     } catch (...) {
         unlink(path.c_str());
         throw;
+    }
+    return Netns::open(path);
+}
+
+Netns attach_named_netns(std::string_view name, int pid) {
+    const std::string path = named_netns_path(name);
+    const std::string source = "/proc/" + std::to_string(pid) + "/ns/net";
+    create_namespace_file(path);
+    if (mount(source.c_str(), path.c_str(), "none", MS_BIND, nullptr) < 0) {
+        int error = errno;
+        unlink(path.c_str());
+        throw SystemError(error, "Bind " + source + " -> " + path + " failed");
     }
     return Netns::open(path);
 }

@@ -22,6 +22,10 @@ std::string named_netns_path(std::string_view name);
 /// Throws SystemError; on failure nothing is left behind.
 Netns create_named_netns(std::string_view name);
 
+/// Names the network namespace of process `pid` NAME (bind-mounts /proc/PID/ns/net as
+/// `ip netns attach` does). Throws SystemError with iproute2's texts; on failure nothing is left.
+Netns attach_named_netns(std::string_view name, int pid);
+
 /// Removes the named namespace (lazy unmount, then unlink). False when there was no such file.
 /// Throws SystemError when the file exists but cannot be removed.
 bool delete_named_netns(std::string_view name);

@@ -48,17 +48,21 @@ NetlinkSocket NetlinkSocket::open(std::string where) {
     return NetlinkSocket(socket.release(), std::move(where));
 }
 
+void NetlinkSocket::enable_strict_checking() {
+    int on = 1;
+    if (mnl_socket_setsockopt(socket_.get(), NETLINK_GET_STRICT_CHK, &on, sizeof on) < 0)
+        throw_errno("enable strict checking on the netlink socket in " + where_);
+}
+
 namespace {
 
 // Large enough for any dump batch the kernel sends (it sizes batches by the reader's buffer).
 constexpr std::size_t kReceiveBufferSize = 32768;
 
-/// The NLMSGERR_ATTR_MSG text of an error message, if the kernel sent one.
-std::string extack_text(const nlmsghdr* nlh) {
+/// The NLMSGERR_ATTR_MSG text among the attributes at `offset` of an error message or of the
+/// NLMSG_DONE that ends a failed dump, if the kernel sent one.
+std::string extack_text(const nlmsghdr* nlh, unsigned offset) {
     if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS)) return {};
-    const auto* error = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(nlh));
-    unsigned offset = sizeof(nlmsgerr);
-    if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) offset += error->msg.nlmsg_len - sizeof(nlmsghdr);
     std::string text;
     mnl_attr_parse(
         nlh, offset,
@@ -70,6 +74,13 @@ std::string extack_text(const nlmsghdr* nlh) {
         },
         &text);
     return text;
+}
+
+std::string extack_text(const nlmsghdr* nlh) {
+    const auto* error = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(nlh));
+    unsigned offset = sizeof(nlmsgerr);
+    if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) offset += error->msg.nlmsg_len - sizeof(nlmsghdr);
+    return extack_text(nlh, offset);
 }
 
 }  // namespace
@@ -102,7 +113,10 @@ int NetlinkSocket::exchange(NetlinkMessage& message, const Handler& on_message,
             if (nlh->nlmsg_type == NLMSG_DONE) {
                 // A dump may end with an error code in the DONE payload.
                 const int* status = static_cast<const int*>(mnl_nlmsg_get_payload(nlh));
-                if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) && *status < 0) return -*status;
+                if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) && *status < 0) {
+                    extack_ = extack_text(nlh, sizeof(int));
+                    return -*status;
+                }
                 return 0;
             }
             if (on_message) on_message(nlh);

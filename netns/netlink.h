@@ -90,6 +90,10 @@ public:
     /// namespace in error messages ("host", or the namespace path). Throws SystemError.
     static NetlinkSocket open(std::string where);
 
+    /// Asks the kernel to check requests strictly (NETLINK_GET_STRICT_CHK). Some dump filters,
+    /// such as RTM_GETNSID's NETNSA_TARGET_NSID, are honoured only then. Throws SystemError.
+    void enable_strict_checking();
+
     /// Sends `message` with NLM_F_ACK and waits for the kernel's answer; replies other than the
     /// ack go to `on_reply`. Returns 0 or the errno the kernel answered with; the kernel's
     /// extended-ack text is kept for the next `fail()`.

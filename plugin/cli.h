@@ -1,9 +1,10 @@
-// nsveth without CNI_COMMAND: a command-line tool (help and version for now).
+// nsveth without CNI_COMMAND: a command-line tool — help, version and the `netns` commands.
 #pragma once
 
 namespace nsveth {
 
-/// Parses argv with cxxopts and runs the requested subcommand. Returns the exit status.
+/// Dispatches `nsveth --help | help | --version | version | netns ...` and returns the exit
+/// status (2 for usage errors). Listings go to stdout, messages to stderr.
 int run_cli(int argc, char** argv);
 
 }  // namespace nsveth
