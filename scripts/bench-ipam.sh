@@ -7,9 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=build
-if [[ ! -f $build/CMakeCache.txt ]]; then
-    cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-fi
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j2 --target ipam_bench >/dev/null
 bench=$build/tests/bench/ipam_bench
 if [[ ! -x $bench ]]; then

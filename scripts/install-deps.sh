@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(g++ cmake make pkg-config libmnl-dev nlohmann-json3-dev libcxxopts-dev libgtest-dev
-          iproute2 iputils-ping "$@")
+          iproute2 iputils-ping containernetworking-plugins "$@")
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
