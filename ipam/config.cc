@@ -33,6 +33,18 @@ std::optional<std::string> optional_string(const json& object, const char* key,
     return value->get<std::string>();
 }
 
+// A non-negative integer no larger than `max`, or nullopt when absent.
+std::optional<int> optional_uint(const json& object, const char* key, const std::string& key_path,
+                                 long long max) {
+    const json* value = member(object, key);
+    if (!value) return std::nullopt;
+    if (!value->is_number_integer() || value->get<long long>() < 0 ||
+        value->get<long long>() > max)
+        invalid(key_path + " " + value->dump() + " is not an integer from 0 to " +
+                std::to_string(max));
+    return static_cast<int>(value->get<long long>());
+}
+
 IpPrefix parse_prefix(const std::string& text, const std::string& key_path) {
     std::optional<IpPrefix> prefix = IpPrefix::parse(text);
     if (!prefix) invalid(key_path + " " + as_json(text) + " is not an address/length prefix");
@@ -200,13 +212,18 @@ std::vector<Route> parse_routes(const json& ipam) {
         if (!entry.is_object()) invalid(path + " " + entry.dump() + " is not an object");
         std::optional<std::string> dst = optional_string(entry, "dst", path + ".dst");
         if (!dst) invalid(path + ".dst is missing");
-        Route route{parse_prefix(*dst, path + ".dst"), std::nullopt};
+        Route route{.dst = parse_prefix(*dst, path + ".dst")};
         if (auto gw = optional_string(entry, "gw", path + ".gw")) {
             route.gw = parse_address(*gw, path + ".gw");
             if (route.gw->family() != route.dst.family())
                 invalid(path + ".gw " + as_json(*gw) + " is " + family_name(*route.gw) +
                         " but dst " + as_json(*dst) + " is " + family_name(route.dst.address()));
         }
+        route.mtu = optional_uint(entry, "mtu", path + ".mtu", 65535);
+        route.advmss = optional_uint(entry, "advmss", path + ".advmss", 65535);
+        route.priority = optional_uint(entry, "priority", path + ".priority", 0x7fffffff);
+        route.table = optional_uint(entry, "table", path + ".table", 0x7fffffff);
+        route.scope = optional_uint(entry, "scope", path + ".scope", 255);
         routes.push_back(std::move(route));
     }
     return routes;

@@ -28,7 +28,13 @@ using RangeSet = std::vector<Range>;
 
 struct Route {
     IpPrefix dst;
-    std::optional<IpAddress> gw;
+    std::optional<IpAddress> gw = std::nullopt;
+    // CNI 1.1 route attributes (SPEC.md "ADD Success"), passed on to the result as given.
+    std::optional<int> mtu = std::nullopt;
+    std::optional<int> advmss = std::nullopt;
+    std::optional<int> priority = std::nullopt;
+    std::optional<int> table = std::nullopt;
+    std::optional<int> scope = std::nullopt;
 };
 
 struct Config {

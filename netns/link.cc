@@ -7,25 +7,14 @@
 #include <linux/veth.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 
 #include "common/error.h"
+#include "common/mac.h"
 
 namespace nsveth {
 
 namespace {
-
-std::string format_mac(const nlattr* attr) {
-    const auto* bytes = static_cast<const unsigned char*>(mnl_attr_get_payload(attr));
-    std::string mac;
-    for (std::uint16_t i = 0; i < mnl_attr_get_payload_len(attr); ++i) {
-        char part[4];
-        std::snprintf(part, sizeof part, i ? ":%02x" : "%02x", bytes[i]);
-        mac += part;
-    }
-    return mac;
-}
 
 /// A string attribute whether or not the kernel NUL-terminated it.
 std::string attribute_string(const nlattr* attr) {
@@ -48,7 +37,8 @@ LinkInfo parse_link(const nlmsghdr* nlh) {
                     link.mtu = static_cast<int>(mnl_attr_get_u32(attr));
                 break;
             case IFLA_ADDRESS:
-                link.mac = format_mac(attr);
+                link.mac = format_mac(static_cast<const std::uint8_t*>(mnl_attr_get_payload(attr)),
+                                      mnl_attr_get_payload_len(attr));
                 break;
             case IFLA_LINKINFO:
                 for_each_nested(attr, [&link](const nlattr* info) {
@@ -79,6 +69,7 @@ void create_veth(NetlinkSocket& socket, const VethPair& pair) {
         message.put_string(IFLA_IFNAME, pair.peer_name);
         message.put_u32(IFLA_NET_NS_FD, pair.peer_netns->fd());
         if (pair.mtu) message.put_u32(IFLA_MTU, pair.mtu);
+        if (pair.peer_mac) message.put(IFLA_ADDRESS, pair.peer_mac->data(), pair.peer_mac->size());
     }
     socket.request(message, "create veth " + pair.host_name + " with peer " + pair.peer_name +
                                 " in " + pair.peer_netns->path());

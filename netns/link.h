@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/mac.h"
 #include "netns/netlink.h"
 #include "netns/netns.h"
 
@@ -26,6 +27,7 @@ struct VethPair {
     std::string peer_name;   // created directly inside peer_netns
     const Netns* peer_netns;
     int mtu = 0;             // both ends; 0 = kernel default
+    std::optional<MacAddress> peer_mac = std::nullopt;  // kernel-random when unset
 };
 
 /// Creates the pair with NLM_F_EXCL (never modifies an existing link). Throws SystemError; EEXIST

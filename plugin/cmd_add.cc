@@ -12,9 +12,11 @@
 #include "netns/named_netns.h"
 #include "netns/sysctl.h"
 #include "plugin/attachment.h"
+#include "plugin/cni_args.h"
 #include "plugin/commands.h"
 #include "plugin/ipam_client.h"
 #include "plugin/ptp_routes.h"
+#include "plugin/runtime_options.h"
 
 namespace nsveth {
 
@@ -42,6 +44,17 @@ bool uses_ipv6(const std::vector<IpConfig>& ips) {
     for (const auto& ip : ips)
         if (!ip.address.address().is_v4()) return true;
     return false;
+}
+
+/// Per-interface IPv6 settings inside the namespace, before any address: IPv6 on (lo and the
+/// interface), no duplicate address detection (IPAM guarantees uniqueness; DAD would hold the
+/// addresses back for a second or more), and addresses kept while the link is down.
+void prepare_ipv6(const Netns& netns, const std::string& ifname) {
+    NetnsGuard inside(netns);
+    ensure_sysctl("net/ipv6/conf/lo/disable_ipv6", "0");
+    ensure_sysctl("net/ipv6/conf/" + ifname + "/disable_ipv6", "0");
+    write_sysctl("net/ipv6/conf/" + ifname + "/accept_dad", "0");
+    write_sysctl("net/ipv6/conf/" + ifname + "/keep_addr_on_down", "1");
 }
 
 void configure_container(NetlinkSocket& socket, const std::string& ifname,
@@ -88,6 +101,7 @@ Result cmd_add(const Invocation& invocation) {
     const CniEnv& env = invocation.cni;
     const NetConfig& config = invocation.config;
     const auto ipam = make_ipam_client(invocation);
+    const RuntimeOptions options = runtime_options(config.raw, parse_cni_args(env.args));
     const NetnsTarget target = resolve_netns(env.netns);
     const std::string host_name = host_veth_name(env.container_id, env.ifname);
     NetlinkSocket host = NetlinkSocket::open("host");
@@ -112,13 +126,14 @@ Result cmd_add(const Invocation& invocation) {
     const Result ipam_result = ipam->add();
     undo.push([&] { ipam->del(); });
 
-    create_veth(host, {host_name, env.ifname, &netns, config.mtu});
+    create_veth(host, {host_name, env.ifname, &netns, config.mtu, options.mac});
     undo.push([&] { try_delete_link(host, host_name); });
 
     Result result = config.prev_result.value_or(Result{});
     const auto ips = our_ips(ipam_result, static_cast<int>(result.interfaces.size()) + 1);
     const std::vector<Route> routes = routes_via_gateways(ips, ipam_result.routes);
 
+    if (uses_ipv6(ips)) prepare_ipv6(netns, env.ifname);
     configure_container(container, env.ifname, ips, routes);
     configure_host(host, host_name, ips);
 
@@ -129,7 +144,10 @@ Result cmd_add(const Invocation& invocation) {
     result.interfaces.push_back({env.ifname, container_link.mac, container_link.mtu, target.path});
     result.ips.insert(result.ips.end(), ips.begin(), ips.end());
     result.routes.insert(result.routes.end(), routes.begin(), routes.end());
-    result.dns = config.dns.empty() ? ipam_result.dns : config.dns;
+    // Most specific wins: the runtime's dns capability, then the configuration, then IPAM.
+    result.dns = !options.dns.empty() ? options.dns
+                 : !config.dns.empty() ? config.dns
+                                       : ipam_result.dns;
 
     if (created_netns) record_created_netns(target.name, env.container_id, env.ifname);
     undo.commit();

@@ -3,6 +3,7 @@
 #include <linux/rtnetlink.h>
 
 #include <algorithm>
+#include <map>
 
 #include "common/error.h"
 #include "netns/address.h"
@@ -42,20 +43,20 @@ void expect_addresses(NetlinkSocket& socket, const LinkInfo& link,
 
 void expect_routes(NetlinkSocket& socket, const std::string& ifname,
                    const std::vector<RouteEntry>& expected) {
-    std::vector<RouteEntry> present;
-    for (int family : {AF_INET, AF_INET6}) {
-        auto routes = list_routes(socket, family, RT_TABLE_MAIN);
-        present.insert(present.end(), routes.begin(), routes.end());
-    }
+    std::map<std::pair<int, std::uint32_t>, std::vector<RouteEntry>> present;  // (family, table)
     for (const auto& route : expected) {
-        bool found = std::any_of(present.begin(), present.end(), [&](const RouteEntry& entry) {
+        const auto key = std::make_pair(route.dst.family(), route.table);
+        if (!present.count(key)) present[key] = list_routes(socket, key.first, key.second);
+        const auto& candidates = present[key];
+        bool found = std::any_of(candidates.begin(), candidates.end(), [&](const RouteEntry& entry) {
             return entry.dst == route.dst && entry.gateway == route.gateway &&
                    entry.ifindex == route.ifindex;
         });
         if (!found)
             differs("route " + route.dst.to_string() +
                     (route.gateway ? " via " + route.gateway->to_string() : "") + " dev " +
-                    ifname + " is missing in " + socket.where());
+                    ifname + " table " + std::to_string(route.table) + " is missing in " +
+                    socket.where());
     }
 }
 

@@ -103,6 +103,11 @@ NetConfig parse_net_config(std::string_view text) {
 
     config.mtu = read_mtu(raw);
 
+    if (const json* masq = find_member(raw, "ipMasq")) {
+        if (!masq->is_boolean()) throw_wrong_type("ipMasq", *masq, "a boolean");
+        config.ip_masq = masq->get<bool>();
+    }
+
     const json* ipam = find_member(raw, "ipam");
     if (!ipam) throw CniError(kInvalidConfig, "missing ipam");
     if (!ipam->is_object()) throw_wrong_type("ipam", *ipam, "an object");

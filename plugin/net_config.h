@@ -18,6 +18,7 @@ struct NetConfig {
     std::string type;
     int mtu = 0;                    // 0: the kernel's default
     nlohmann::json ipam;            // the "ipam" object, parsed by ipam::parse_config
+    bool ip_masq = false;           // "ipMasq": masquerade the pod's traffic leaving its subnet
     Dns dns;                        // "dns"; when not empty it replaces IPAM's
     std::optional<Result> prev_result;
     nlohmann::json raw;             // the whole document, as received

@@ -29,8 +29,19 @@ std::vector<RouteEntry> container_routes(const std::vector<IpConfig>& ips,
                            .source = ip.address.address(),
                            .ifindex = ifindex});
     }
+    auto unsigned_or = [](std::optional<int> value) -> std::optional<std::uint32_t> {
+        if (!value) return std::nullopt;
+        return static_cast<std::uint32_t>(*value);
+    };
     for (const auto& route : routes)
-        entries.push_back({.dst = route.dst.network(), .gateway = route.gw, .ifindex = ifindex});
+        entries.push_back({.dst = route.dst.network(),
+                           .gateway = route.gw,
+                           .ifindex = ifindex,
+                           .scope = static_cast<std::uint8_t>(route.scope.value_or(RT_SCOPE_UNIVERSE)),
+                           .table = static_cast<std::uint32_t>(route.table.value_or(RT_TABLE_MAIN)),
+                           .priority = unsigned_or(route.priority),
+                           .mtu = unsigned_or(route.mtu),
+                           .advmss = unsigned_or(route.advmss)});
     return entries;
 }
 

@@ -1,0 +1,38 @@
+// MAC parsing and formatting.
+#include "common/mac.h"
+
+#include <cstdio>
+
+namespace nsveth {
+
+namespace {
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+}  // namespace
+
+std::optional<MacAddress> parse_mac(std::string_view text) {
+    if (text.size() != 17) return std::nullopt;
+    MacAddress mac{};
+    for (std::size_t i = 0; i < 6; ++i) {
+        int high = hex_value(text[i * 3]), low = hex_value(text[i * 3 + 1]);
+        if (high < 0 || low < 0 || (i < 5 && text[i * 3 + 2] != ':')) return std::nullopt;
+        mac[i] = static_cast<std::uint8_t>(high * 16 + low);
+    }
+    return mac;
+}
+
+std::string format_mac(const std::uint8_t* bytes, std::size_t length) {
+    std::string text;
+    for (std::size_t i = 0; i < length; ++i) {
+        char part[4];
+        std::snprintf(part, sizeof part, i ? ":%02x" : "%02x", bytes[i]);
+        text += part;
+    }
+    return text;
+}
+
+}  // namespace nsveth
