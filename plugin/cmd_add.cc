@@ -9,6 +9,7 @@
 #include "common/undo.h"
 #include "netns/address.h"
 #include "netns/link.h"
+#include "netns/masquerade.h"
 #include "netns/named_netns.h"
 #include "netns/sysctl.h"
 #include "plugin/attachment.h"
@@ -136,6 +137,13 @@ Result cmd_add(const Invocation& invocation) {
     if (uses_ipv6(ips)) prepare_ipv6(netns, env.ifname);
     configure_container(container, env.ifname, ips, routes);
     configure_host(host, host_name, ips);
+    if (config.ip_masq) {
+        const MasqueradeOwner owner{config.name, env.container_id, env.ifname};
+        std::vector<IpPrefix> addresses;
+        for (const auto& ip : ips) addresses.push_back(ip.address);
+        add_masquerade(owner, addresses);
+        undo.push([owner] { remove_masquerade(owner); });
+    }
 
     // Read the links back last: the kernel (or udev on the host) may have changed the MACs.
     const LinkInfo host_link = require_link(host, host_name);

@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "netns/address.h"
 #include "netns/link.h"
+#include "netns/masquerade.h"
 #include "netns/route.h"
 #include "plugin/attachment.h"
 #include "plugin/commands.h"
@@ -110,6 +111,9 @@ void cmd_check(const Invocation& invocation) {
     expect_addresses(host, host_link, host_addresses(ips));
     expect_routes(host, host_name, host_routes(ips, host_link.index));
 
+    if (config.ip_masq && !has_masquerade({config.name, env.container_id, env.ifname}, addresses))
+        differs("masquerade rules of " + env.container_id + "/" + env.ifname + " in network " +
+                config.name + " are missing or changed");
     ipam->check(ips);
 }
 

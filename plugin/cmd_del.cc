@@ -1,10 +1,11 @@
 // DEL, best effort by the specification: release the addresses first (they matter even when the
-// namespace is long gone), then the veth, then a namespace ADD created. Every step runs even when
+// namespace is long gone), then the veth, the masquerade rules, and a namespace ADD created. Every step runs even when
 // an earlier one failed; the first failure is reported at the end.
 #include <exception>
 #include <functional>
 
 #include "netns/link.h"
+#include "netns/masquerade.h"
 #include "netns/named_netns.h"
 #include "plugin/attachment.h"
 #include "plugin/commands.h"
@@ -30,6 +31,11 @@ void cmd_del(const Invocation& invocation) {
         NetlinkSocket host = NetlinkSocket::open("host");
         try_delete_link(host, host_veth_name(env.container_id, env.ifname));
     });
+    // Found by owner, not by address: works when the namespace and its addresses are long gone.
+    if (invocation.config.ip_masq)
+        attempt([&] {
+            remove_masquerade({invocation.config.name, env.container_id, env.ifname});
+        });
     if (!env.netns.empty()) {
         attempt([&] {
             const NetnsTarget target = resolve_netns(env.netns);

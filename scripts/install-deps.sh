@@ -3,8 +3,8 @@
 # second run does nothing. Usage: scripts/install-deps.sh [extra packages...]
 set -euo pipefail
 
-packages=(g++ cmake make pkg-config libmnl-dev nlohmann-json3-dev libcxxopts-dev libgtest-dev
-          iproute2 iputils-ping containernetworking-plugins "$@")
+packages=(g++ cmake make pkg-config libmnl-dev libnftnl-dev nlohmann-json3-dev libcxxopts-dev
+          libgtest-dev iproute2 iputils-ping nftables containernetworking-plugins "$@")
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
