@@ -1,6 +1,7 @@
 // The command-line front end: picks the subcommand and hands the rest of the words to it. The
-// `netns` words go to run_netns_cli untouched (exec's CMD may carry options of its own); only the
-// top-level options are parsed with cxxopts. Messages go to stderr; help and version to stdout.
+// `netns` words go to run_netns_cli untouched (exec's CMD may carry options of its own), the
+// manual-setup commands (add, check, del, show, status, gc) to run_setup_cli; only the top-level
+// options are parsed here with cxxopts. Messages go to stderr; help and version to stdout.
 #include "plugin/cli.h"
 
 #include <cxxopts.hpp>
@@ -10,6 +11,8 @@
 
 #include "plugin/cli_netns.h"
 #include "plugin/cli_netns_help.h"
+#include "plugin/cli_setup.h"
+#include "plugin/cli_setup_help.h"
 #include "plugin/version.h"
 
 namespace nsveth {
@@ -40,18 +43,47 @@ cxxopts::Options top_level_options() {
 std::string help_text() {
     return top_level_options().help() +
            "\nCommands:\n"
-           "  help               this help\n"
-           "  version            print the version\n"
-           "  netns COMMAND ...  named network namespaces, interoperable with `ip netns`\n\n" +
-           netns_overview() +
+           "  help [COMMAND]     this help, or a command's options and examples\n"
+           "  netns COMMAND ...  named network namespaces, interoperable with `ip netns`\n"
+           "\nAttaching a namespace by hand, from a .conf or .conflist, as a runtime would:\n" +
+           setup_overview() + "\n" + netns_overview() +
            "\nExamples:\n"
-           "  nsveth version\n"
-           "  nsveth netns add blue && nsveth netns exec blue ip link\n";
+           "  nsveth add --config conf/nsveth.conf --netns demo1 --human\n"
+           "  nsveth check --config conf/nsveth.conf --netns demo1\n"
+           "  nsveth show\n"
+           "  nsveth del --config conf/nsveth.conf --netns demo1\n"
+           "  nsveth netns add blue && nsveth netns exec blue ip link\n"
+           "Details: nsveth help COMMAND (or nsveth COMMAND --help).\n";
 }
 
 int print_version() {
-    std::cout << "nsveth " << NSVETH_VERSION << '\n';
+    std::cout << "nsveth " << NSVETH_VERSION << '\n'
+              << "CNI protocol versions supported: " << supported_versions() << '\n';
     return 0;
+}
+
+/// `nsveth help [COMMAND]`.
+int print_help(const std::vector<std::string>& topics) {
+    if (topics.empty()) {
+        std::cout << help_text();
+        return 0;
+    }
+    if (topics.size() > 1) {
+        std::cerr << "nsveth: unexpected argument \"" << topics[1]
+                  << "\" (usage: nsveth help [COMMAND])\n";
+        return kExitUsage;
+    }
+    if (topics[0] == "netns") {
+        std::cout << netns_overview();
+        return 0;
+    }
+    if (auto text = setup_command_help(topics[0])) {
+        std::cout << *text;
+        return 0;
+    }
+    std::cerr << "nsveth: no help for unknown command \"" << topics[0]
+              << "\" (try nsveth --help)\n";
+    return kExitUsage;
 }
 
 }  // namespace
@@ -62,16 +94,19 @@ int run_cli(int argc, char** argv) {
         if (command == "netns")
             return run_netns_cli(std::vector<std::string>(argv + 2, argv + argc), std::cout,
                                  std::cerr);
-        if ((command == "version" || command == "help") && argc > 2) {
+        if (is_setup_command(command))
+            return run_setup_cli(command, std::vector<std::string>(argv + 2, argv + argc),
+                                 std::cout, std::cerr);
+        if (command == "help") return print_help(std::vector<std::string>(argv + 2, argv + argc));
+        if (command == "version" && argc == 3 &&
+            (std::string_view(argv[2]) == "--help" || std::string_view(argv[2]) == "-h"))
+            return print_help({"version"});
+        if (command == "version" && argc > 2) {
             std::cerr << "nsveth: unexpected argument \"" << argv[2] << "\" after " << command
                       << '\n';
             return kExitUsage;
         }
         if (command == "version") return print_version();
-        if (command == "help") {
-            std::cout << help_text();
-            return 0;
-        }
     }
     try {
         auto parsed = top_level_options().parse(argc, argv);
