@@ -33,7 +33,4 @@ std::string masquerade_owner_tag(const MasqueradeOwner& owner);
 /// The owner tag that `comment` starts with, or empty when it is not an nsveth comment.
 std::string masquerade_owner_tag_of(std::string_view comment);
 
-/// SHA-256 of `data` as 64 lowercase hex digits (exposed for tests against known vectors).
-std::string sha256_hex(std::string_view data);
-
 }  // namespace nsveth

@@ -3,6 +3,7 @@
 #include "netns/netlink.h"
 
 #include <cerrno>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -35,8 +36,8 @@ NetlinkMessage::Nest::Nest(NetlinkMessage& message, std::uint16_t type)
 NetlinkSocket::NetlinkSocket(mnl_socket* socket, std::string where)
     : socket_(socket), where_(std::move(where)), port_id_(mnl_socket_get_portid(socket)) {}
 
-NetlinkSocket NetlinkSocket::open(std::string where) {
-    mnl_socket* raw = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+NetlinkSocket NetlinkSocket::open(std::string where, int protocol) {
+    mnl_socket* raw = mnl_socket_open2(protocol, SOCK_CLOEXEC);
     if (!raw) throw_errno("open netlink socket in " + where);
     std::unique_ptr<mnl_socket, Closer> socket(raw);
     int on = 1;
@@ -59,35 +60,47 @@ namespace {
 // Large enough for any dump batch the kernel sends (it sizes batches by the reader's buffer).
 constexpr std::size_t kReceiveBufferSize = 32768;
 
-/// The NLMSGERR_ATTR_MSG text among the attributes at `offset` of an error message or of the
-/// NLMSG_DONE that ends a failed dump, if the kernel sent one.
-std::string extack_text(const nlmsghdr* nlh, unsigned offset) {
-    if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS)) return {};
+struct Extack {
     std::string text;
-    mnl_attr_parse(
-        nlh, offset,
-        [](const nlattr* attr, void* data) {
-            if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
-                mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
-                *static_cast<std::string*>(data) = mnl_attr_get_str(attr);
-            return MNL_CB_OK;
-        },
-        &text);
-    return text;
-}
+    std::optional<std::uint32_t> offset;  // of the attribute the kernel refused, in our request
+};
 
-std::string extack_text(const nlmsghdr* nlh) {
-    const auto* error = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(nlh));
-    unsigned offset = sizeof(nlmsgerr);
-    if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) offset += error->msg.nlmsg_len - sizeof(nlmsghdr);
-    return extack_text(nlh, offset);
+Extack parse_extack(const nlmsghdr* nlh, unsigned offset) {
+    Extack extack;
+    if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS)) return extack;
+    for_each_attribute(nlh, offset, [&extack](const nlattr* attr) {
+        if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
+            mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
+            extack.text = mnl_attr_get_str(attr);
+        if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_OFFS &&
+            mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
+            extack.offset = mnl_attr_get_u32(attr);
+    });
+    return extack;
 }
 
 }  // namespace
 
-int NetlinkSocket::exchange(NetlinkMessage& message, const Handler& on_message,
-                            bool& interrupted) {
-    nlmsghdr* request = message.get();
+std::string extack_of(const nlmsghdr* answer, const nlmsghdr* request) {
+    Extack extack;
+    if (answer->nlmsg_type == NLMSG_DONE) {
+        extack = parse_extack(answer, sizeof(int));
+    } else {
+        const auto* error = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(answer));
+        unsigned offset = sizeof(nlmsgerr);
+        if (!(answer->nlmsg_flags & NLM_F_CAPPED))
+            offset += error->msg.nlmsg_len - sizeof(nlmsghdr);
+        extack = parse_extack(answer, offset);
+    }
+    if (!extack.text.empty() || !extack.offset || !request) return extack.text;
+    if (*extack.offset + sizeof(nlattr) > request->nlmsg_len) return {};
+    const auto* attr =
+        reinterpret_cast<const nlattr*>(reinterpret_cast<const char*>(request) + *extack.offset);
+    return "refused attribute type " + std::to_string(attr->nla_type & NLA_TYPE_MASK) +
+           " at byte " + std::to_string(*extack.offset);
+}
+
+int NetlinkSocket::exchange(nlmsghdr* request, const Handler& on_message, bool& interrupted) {
     request->nlmsg_seq = ++sequence_;
     extack_.clear();
     if (mnl_socket_sendto(socket_.get(), request, request->nlmsg_len) < 0) return errno;
@@ -107,14 +120,14 @@ int NetlinkSocket::exchange(NetlinkMessage& message, const Handler& on_message,
             if (nlh->nlmsg_flags & NLM_F_DUMP_INTR) interrupted = true;
             if (nlh->nlmsg_type == NLMSG_ERROR) {
                 const auto* error = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(nlh));
-                extack_ = extack_text(nlh);
+                if (error->error) extack_ = extack_of(nlh, request);
                 return -error->error;  // 0 is the ack
             }
             if (nlh->nlmsg_type == NLMSG_DONE) {
                 // A dump may end with an error code in the DONE payload.
                 const int* status = static_cast<const int*>(mnl_nlmsg_get_payload(nlh));
                 if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) && *status < 0) {
-                    extack_ = extack_text(nlh, sizeof(int));
+                    extack_ = extack_of(nlh, request);
                     return -*status;
                 }
                 return 0;
@@ -130,7 +143,7 @@ int NetlinkSocket::exchange(NetlinkMessage& message, const Handler& on_message,
 int NetlinkSocket::try_request(NetlinkMessage& message, const Handler& on_reply) {
     message.get()->nlmsg_flags |= NLM_F_ACK;
     bool interrupted = false;
-    return exchange(message, on_reply, interrupted);
+    return exchange(message.get(), on_reply, interrupted);
 }
 
 void NetlinkSocket::request(NetlinkMessage& message, const std::string& action,
@@ -146,7 +159,7 @@ void NetlinkSocket::dump(NetlinkMessage& message, const std::string& action,
         std::vector<std::vector<char>> copies;  // delivered only once the dump is consistent
         bool interrupted = false;
         int error = exchange(
-            message,
+            message.get(),
             [&copies](const nlmsghdr* nlh) {
                 const char* bytes = reinterpret_cast<const char*>(nlh);
                 copies.emplace_back(bytes, bytes + nlh->nlmsg_len);
@@ -161,7 +174,11 @@ void NetlinkSocket::dump(NetlinkMessage& message, const std::string& action,
 }
 
 void NetlinkSocket::fail(int error, const std::string& action) const {
-    throw SystemError(error, action + " in " + where_, extack_);
+    fail(error, action, extack_);
+}
+
+void NetlinkSocket::fail(int error, const std::string& action, const std::string& extack) const {
+    throw SystemError(error, action + " in " + where_, extack);
 }
 
 }  // namespace nsveth

@@ -82,13 +82,19 @@ void for_each_nested(const nlattr* nest, Visit&& visit) {
         &visit);
 }
 
+/// The kernel's extended ack in an NLMSG_ERROR message, or in the NLMSG_DONE that ends a failed
+/// dump: its text, or, when it sent none (nf_tables rarely does), which attribute of `request`
+/// it refused ("refused attribute type N at byte M"). Empty when there is neither.
+std::string extack_of(const nlmsghdr* answer, const nlmsghdr* request);
+
 class NetlinkSocket {
 public:
     using Handler = std::function<void(const nlmsghdr*)>;
 
-    /// Opens a NETLINK_ROUTE socket in the calling thread's current namespace. `where` names that
-    /// namespace in error messages ("host", or the namespace path). Throws SystemError.
-    static NetlinkSocket open(std::string where);
+    /// Opens a `protocol` (NETLINK_ROUTE, NETLINK_NETFILTER) socket in the calling thread's
+    /// current namespace, with extended and capped acks. `where` names that namespace in error
+    /// messages ("host", or the namespace path). Throws SystemError.
+    static NetlinkSocket open(std::string where, int protocol = NETLINK_ROUTE);
 
     /// Asks the kernel to check requests strictly (NETLINK_GET_STRICT_CHK). Some dump filters,
     /// such as RTM_GETNSID's NETNSA_TARGET_NSID, are honoured only then. Throws SystemError.
@@ -105,19 +111,32 @@ public:
     /// the kernel flags it inconsistent (NLM_F_DUMP_INTR). Throws SystemError.
     void dump(NetlinkMessage& message, const std::string& action, const Handler& on_message);
 
+    /// Sends `request` as it is (sequence number set here) and hands each answer to `on_message`
+    /// until the ack, the end of a dump or an error. Returns 0 or the kernel's errno and keeps its
+    /// extended ack. Sets `interrupted` when a dump message carried NLM_F_DUMP_INTR.
+    int exchange(nlmsghdr* request, const Handler& on_message, bool& interrupted);
+
     /// Throws SystemError for `error` with the last extended-ack text and this socket's namespace.
     [[noreturn]] void fail(int error, const std::string& action) const;
+    /// The same with the kernel's text given explicitly (for batches read by the caller).
+    [[noreturn]] void fail(int error, const std::string& action, const std::string& extack) const;
 
     const std::string& where() const { return where_; }
+    /// For callers that send batches and read their acks themselves (nftables).
+    int fd() const { return mnl_socket_get_fd(socket_.get()); }
+    std::uint32_t port_id() const { return port_id_; }
+    /// Reserves `count` consecutive sequence numbers and returns the first.
+    std::uint32_t take_sequence_numbers(std::uint32_t count) {
+        std::uint32_t first = sequence_ + 1;
+        sequence_ += count;
+        return first;
+    }
 
 private:
     struct Closer {
         void operator()(mnl_socket* socket) const { mnl_socket_close(socket); }
     };
     NetlinkSocket(mnl_socket* socket, std::string where);
-    /// Sends and reads until the ack, the end of a dump, or an error. Sets `interrupted` when any
-    /// dump message carried NLM_F_DUMP_INTR.
-    int exchange(NetlinkMessage& message, const Handler& on_message, bool& interrupted);
 
     std::unique_ptr<mnl_socket, Closer> socket_;
     std::string where_;

@@ -1,7 +1,7 @@
 // nf_tables over NETLINK_NETFILTER: owners for libnftnl objects, a batch of changes, and a socket
 // that reads the ruleset generation, dumps rules and commits batches. libnftnl builds and parses
-// the messages; the transport (send, receive, acks, extack) is ours, as in netlink.cc, because
-// libmnl's callbacks drop the kernel's extended-ack text.
+// the messages; the transport is NetlinkSocket's (netlink.h), which keeps the kernel's extended
+// ack that libmnl's callbacks drop.
 //
 // A batch is one transaction: NFNL_MSG_BATCH_BEGIN carrying NFNL_BATCH_GENID, the changes, each
 // with NLM_F_ACK, then NFNL_MSG_BATCH_END. The kernel applies all or nothing, and refuses the
@@ -23,6 +23,8 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "netns/netlink.h"
 
 namespace nsveth {
 
@@ -97,22 +99,9 @@ public:
     bool commit(const NftBatch& batch, const std::string& action);
 
 private:
-    struct Closer {
-        void operator()(mnl_socket* socket) const { mnl_socket_close(socket); }
-    };
-    NftSocket(mnl_socket* socket, std::string where);
-    /// Sends one request (its nlmsg_seq is set here) and hands each answer to `on_message` until
-    /// the ack or the end of a dump. Returns 0 or the errno the kernel answered with; keeps the
-    /// extack text. Sets `interrupted` when a dump message carried NLM_F_DUMP_INTR.
-    template <typename OnMessage>
-    int exchange(nlmsghdr* request, OnMessage&& on_message, bool& interrupted);
-    [[noreturn]] void fail(int error, const std::string& action) const;
+    explicit NftSocket(NetlinkSocket socket) : socket_(std::move(socket)) {}
 
-    std::unique_ptr<mnl_socket, Closer> socket_;
-    std::string where_;
-    std::uint32_t port_id_;
-    std::uint32_t sequence_ = 0;
-    std::string extack_;
+    NetlinkSocket socket_;
 };
 
 }  // namespace nsveth
