@@ -4,18 +4,13 @@
 #include <algorithm>
 
 #include "common/error.h"
+#include "plugin/json_member.h"
 
 namespace nsveth {
 
 namespace {
 
 using nlohmann::json;
-
-const json* member(const json& object, const char* key) {
-    if (!object.is_object()) return nullptr;
-    auto found = object.find(key);
-    return found == object.end() || found->is_null() ? nullptr : &*found;
-}
 
 IpAddress parse_requested(const std::string& text, const std::string& key) {
     std::string address = text.substr(0, text.find('/'));
@@ -39,11 +34,11 @@ void add_list(const json* list, const std::string& key, std::vector<IpAddress>& 
 
 std::vector<IpAddress> requested_addresses(const json& config, const CniArgs& args) {
     std::vector<IpAddress> requested;
-    const json* runtime = member(config, "runtimeConfig");
-    add_list(runtime ? member(*runtime, "ips") : nullptr, "runtimeConfig.ips", requested);
-    const json* args_object = member(config, "args");
-    const json* cni = args_object ? member(*args_object, "cni") : nullptr;
-    const json* args_ips = cni ? member(*cni, "ips") : nullptr;
+    const json* runtime = json_member(config, "runtimeConfig");
+    add_list(runtime ? json_member(*runtime, "ips") : nullptr, "runtimeConfig.ips", requested);
+    const json* args_object = json_member(config, "args");
+    const json* cni = args_object ? json_member(*args_object, "cni") : nullptr;
+    const json* args_ips = cni ? json_member(*cni, "ips") : nullptr;
     add_list(args_ips, "args.cni.ips", requested);
     if (!args_ips) {
         std::string text = args.get("IP");
@@ -59,20 +54,20 @@ std::vector<IpAddress> requested_addresses(const json& config, const CniArgs& ar
 }
 
 const json* requested_ranges(const json& config) {
-    const json* runtime = member(config, "runtimeConfig");
-    return runtime ? member(*runtime, "ipRanges") : nullptr;
+    const json* runtime = json_member(config, "runtimeConfig");
+    return runtime ? json_member(*runtime, "ipRanges") : nullptr;
 }
 
 std::optional<std::vector<ipam::AttachmentId>> valid_attachments(const json& config) {
-    const json* list = member(config, "cni.dev/valid-attachments");
-    if (!list) list = member(config, "cni.dev/attachments");
+    const json* list = json_member(config, "cni.dev/valid-attachments");
+    if (!list) list = json_member(config, "cni.dev/attachments");
     if (!list) return std::nullopt;
     if (!list->is_array())
         throw CniError(kDecodeFailure, "cni.dev/valid-attachments is not a list");
     std::vector<ipam::AttachmentId> valid;
     for (const auto& entry : *list) {
-        const json* id = member(entry, "containerID");
-        const json* ifname = member(entry, "ifname");
+        const json* id = json_member(entry, "containerID");
+        const json* ifname = json_member(entry, "ifname");
         if (!id || !ifname || !id->is_string() || !ifname->is_string())
             throw CniError(kDecodeFailure,
                            "cni.dev/valid-attachments entry " + entry.dump() +

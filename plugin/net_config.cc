@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/error.h"
+#include "plugin/json_member.h"
 #include "plugin/environment.h"
 #include "plugin/version.h"
 
@@ -19,12 +20,6 @@ using nlohmann::json;
 constexpr int kMinMtu = 68;  // the IPv4 minimum (RFC 791); the kernel refuses less
 constexpr int kMaxMtu = 65535;
 
-// The member `key` of `object`, or nullptr when absent or null.
-const json* find_member(const json& object, const char* key) {
-    auto it = object.find(key);
-    return it == object.end() || it->is_null() ? nullptr : &*it;
-}
-
 [[noreturn]] void throw_wrong_type(const char* key, const json& value, const char* expected) {
     throw CniError(kDecodeFailure,
                    std::string(key) + ": expected " + expected + ", got " + value.type_name());
@@ -32,7 +27,7 @@ const json* find_member(const json& object, const char* key) {
 
 // An absent, null or empty string reads as "".
 std::string read_string(const json& object, const char* key) {
-    const json* value = find_member(object, key);
+    const json* value = json_member(object, key);
     if (!value) return {};
     if (!value->is_string()) throw_wrong_type(key, *value, "a string");
     return value->get<std::string>();
@@ -59,7 +54,7 @@ bool is_valid_mtu(const json& value) {
 }
 
 int read_mtu(const json& object) {
-    const json* value = find_member(object, "mtu");
+    const json* value = json_member(object, "mtu");
     if (!value) return 0;
     if (!value->is_number_integer()) throw_wrong_type("mtu", *value, "an integer");
     if (!is_valid_mtu(*value))
@@ -103,18 +98,18 @@ NetConfig parse_net_config(std::string_view text) {
 
     config.mtu = read_mtu(raw);
 
-    if (const json* masq = find_member(raw, "ipMasq")) {
+    if (const json* masq = json_member(raw, "ipMasq")) {
         if (!masq->is_boolean()) throw_wrong_type("ipMasq", *masq, "a boolean");
         config.ip_masq = masq->get<bool>();
     }
 
-    const json* ipam = find_member(raw, "ipam");
+    const json* ipam = json_member(raw, "ipam");
     if (!ipam) throw CniError(kInvalidConfig, "missing ipam");
     if (!ipam->is_object()) throw_wrong_type("ipam", *ipam, "an object");
     config.ipam = *ipam;
 
-    if (const json* dns = find_member(raw, "dns")) config.dns = parse_dns(*dns);
-    if (const json* prev = find_member(raw, "prevResult")) config.prev_result = parse_result(*prev);
+    if (const json* dns = json_member(raw, "dns")) config.dns = parse_dns(*dns);
+    if (const json* prev = json_member(raw, "prevResult")) config.prev_result = parse_result(*prev);
     return config;
 }
 

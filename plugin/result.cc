@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "plugin/json_member.h"
 #include "plugin/version.h"
 
 namespace nsveth {
@@ -75,14 +76,8 @@ void expect_object(const json& value, const std::string& path) {
     if (!value.is_object()) throw_wrong_type(path, value, "an object");
 }
 
-// The member `key` of `object`, or nullptr when absent or null: Go decodes null as "not set".
-const json* find_member(const json& object, const char* key) {
-    auto it = object.find(key);
-    return it == object.end() || it->is_null() ? nullptr : &*it;
-}
-
 const json& require_member(const json& object, const char* key, const std::string& path) {
-    const json* value = find_member(object, key);
+    const json* value = json_member(object, key);
     if (!value) throw CniError(kDecodeFailure, path + "." + key + ": missing");
     return *value;
 }
@@ -93,13 +88,13 @@ std::string read_string(const json& value, const std::string& path) {
 }
 
 std::string read_optional_string(const json& object, const char* key, const std::string& path) {
-    const json* value = find_member(object, key);
+    const json* value = json_member(object, key);
     return value ? read_string(*value, path + "." + key) : std::string();
 }
 
 std::optional<int> read_optional_uint(const json& object, const char* key,
                                       const std::string& path) {
-    const json* value = find_member(object, key);
+    const json* value = json_member(object, key);
     if (!value) return std::nullopt;
     const std::string member = path + "." + key;
     if (!value->is_number_integer()) throw_wrong_type(member, *value, "an integer");
@@ -113,7 +108,7 @@ std::optional<int> read_optional_uint(const json& object, const char* key,
 std::vector<std::string> read_string_list(const json& object, const char* key,
                                           const std::string& path) {
     std::vector<std::string> out;
-    const json* value = find_member(object, key);
+    const json* value = json_member(object, key);
     if (!value) return out;
     const std::string member = path + "." + key;
     if (!value->is_array()) throw_wrong_type(member, *value, "an array");
@@ -125,7 +120,7 @@ std::vector<std::string> read_string_list(const json& object, const char* key,
 // Calls parse(item, item_path) for each element of the optional array `key`.
 template <typename Parse>
 void for_each_element(const json& object, const char* key, const std::string& path, Parse parse) {
-    const json* value = find_member(object, key);
+    const json* value = json_member(object, key);
     if (!value) return;
     const std::string member = path + "." + key;
     if (!value->is_array()) throw_wrong_type(member, *value, "an array");
@@ -225,7 +220,7 @@ Result parse_result(const json& document) {
     for_each_element(document, "routes", path, [&](const json& item, const std::string& at) {
         out.routes.push_back(parse_route(item, at));
     });
-    if (const json* dns = find_member(document, "dns")) out.dns = parse_dns_at(*dns, path + ".dns");
+    if (const json* dns = json_member(document, "dns")) out.dns = parse_dns_at(*dns, path + ".dns");
     return out;
 }
 

@@ -2,18 +2,13 @@
 #include "plugin/runtime_options.h"
 
 #include "common/error.h"
+#include "plugin/json_member.h"
 
 namespace nsveth {
 
 namespace {
 
 using nlohmann::json;
-
-const json* member(const json& object, const char* key) {
-    if (!object.is_object()) return nullptr;
-    auto found = object.find(key);
-    return found == object.end() || found->is_null() ? nullptr : &*found;
-}
 
 MacAddress parse_mac_value(const json& value, const std::string& key) {
     std::optional<MacAddress> mac;
@@ -24,7 +19,7 @@ MacAddress parse_mac_value(const json& value, const std::string& key) {
 
 std::vector<std::string> strings(const json& dns, const char* key) {
     std::vector<std::string> values;
-    const json* list = member(dns, key);
+    const json* list = json_member(dns, key);
     if (!list) return values;
     if (!list->is_array())
         throw CniError(kInvalidConfig, std::string("runtimeConfig.dns.") + key + " is not a list");
@@ -41,16 +36,16 @@ std::vector<std::string> strings(const json& dns, const char* key) {
 
 RuntimeOptions runtime_options(const json& config, const CniArgs& args) {
     RuntimeOptions options;
-    const json* runtime = member(config, "runtimeConfig");
-    const json* args_object = member(config, "args");
-    const json* cni = args_object ? member(*args_object, "cni") : nullptr;
-    if (const json* mac = runtime ? member(*runtime, "mac") : nullptr)
+    const json* runtime = json_member(config, "runtimeConfig");
+    const json* args_object = json_member(config, "args");
+    const json* cni = args_object ? json_member(*args_object, "cni") : nullptr;
+    if (const json* mac = runtime ? json_member(*runtime, "mac") : nullptr)
         options.mac = parse_mac_value(*mac, "runtimeConfig.mac");
-    else if (const json* args_mac = cni ? member(*cni, "mac") : nullptr)
+    else if (const json* args_mac = cni ? json_member(*cni, "mac") : nullptr)
         options.mac = parse_mac_value(*args_mac, "args.cni.mac");
     else if (std::string text = args.get("MAC"); !text.empty())
         options.mac = parse_mac_value(text, "CNI_ARGS MAC");
-    if (const json* dns = runtime ? member(*runtime, "dns") : nullptr) {
+    if (const json* dns = runtime ? json_member(*runtime, "dns") : nullptr) {
         options.dns.nameservers = strings(*dns, "servers");
         options.dns.search = strings(*dns, "searches");
         options.dns.options = strings(*dns, "options");
