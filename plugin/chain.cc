@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <exception>
-#include <sstream>
 #include <string_view>
 
 #include "common/error.h"
@@ -60,9 +59,8 @@ json invoke(const std::string& type, std::string_view command, Environment env,
             const std::string& input) {
     if (type != kInProcessType) return exec_delegate(type, env, command, input);
     env["CNI_COMMAND"] = std::string(command);
-    std::ostringstream out;
-    const int status = run(kNsvethCommands, env, input, out);
-    const std::string text = out.str();
+    std::string text;
+    const int status = run(kNsvethCommands, env, input, text);
     const json document = json::parse(text, nullptr, false);
     if (status == 0) {
         if (text.find_first_not_of(" \t\r\n") == std::string::npos) return nullptr;

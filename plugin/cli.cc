@@ -4,8 +4,9 @@
 // options are parsed here with cxxopts. Messages go to stderr; help and version to stdout.
 #include "plugin/cli.h"
 
+#include <unistd.h>
+
 #include <cxxopts.hpp>
-#include <iostream>
 #include <string_view>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "plugin/cli_netns_help.h"
 #include "plugin/cli_setup.h"
 #include "plugin/cli_setup_help.h"
+#include "plugin/fd_ostream.h"
 #include "plugin/version.h"
 
 namespace nsveth {
@@ -56,32 +58,32 @@ std::string help_text() {
            "Details: nsveth help COMMAND (or nsveth COMMAND --help).\n";
 }
 
-int print_version() {
-    std::cout << "nsveth " << NSVETH_VERSION << '\n'
+int print_version(std::ostream& out) {
+    out << "nsveth " << NSVETH_VERSION << '\n'
               << "CNI protocol versions supported: " << supported_versions() << '\n';
     return 0;
 }
 
 /// `nsveth help [COMMAND]`.
-int print_help(const std::vector<std::string>& topics) {
+int print_help(const std::vector<std::string>& topics, std::ostream& out, std::ostream& err) {
     if (topics.empty()) {
-        std::cout << help_text();
+        out << help_text();
         return 0;
     }
     if (topics.size() > 1) {
-        std::cerr << "nsveth: unexpected argument \"" << topics[1]
+        err << "nsveth: unexpected argument \"" << topics[1]
                   << "\" (usage: nsveth help [COMMAND])\n";
         return kExitUsage;
     }
     if (topics[0] == "netns") {
-        std::cout << netns_overview();
+        out << netns_overview();
         return 0;
     }
     if (auto text = setup_command_help(topics[0])) {
-        std::cout << *text;
+        out << *text;
         return 0;
     }
-    std::cerr << "nsveth: no help for unknown command \"" << topics[0]
+    err << "nsveth: no help for unknown command \"" << topics[0]
               << "\" (try nsveth --help)\n";
     return kExitUsage;
 }
@@ -89,42 +91,44 @@ int print_help(const std::vector<std::string>& topics) {
 }  // namespace
 
 int run_cli(int argc, char** argv) {
+    FdOstream out(STDOUT_FILENO), err(STDERR_FILENO);
     if (argc >= 2) {
         const std::string_view command(argv[1]);
         if (command == "netns")
-            return run_netns_cli(std::vector<std::string>(argv + 2, argv + argc), std::cout,
-                                 std::cerr);
+            return run_netns_cli(std::vector<std::string>(argv + 2, argv + argc), out,
+                                 err);
         if (is_setup_command(command))
             return run_setup_cli(command, std::vector<std::string>(argv + 2, argv + argc),
-                                 std::cout, std::cerr);
-        if (command == "help") return print_help(std::vector<std::string>(argv + 2, argv + argc));
+                                 out, err);
+        if (command == "help")
+            return print_help(std::vector<std::string>(argv + 2, argv + argc), out, err);
         if (command == "version" && argc == 3 &&
             (std::string_view(argv[2]) == "--help" || std::string_view(argv[2]) == "-h"))
-            return print_help({"version"});
+            return print_help({"version"}, out, err);
         if (command == "version" && argc > 2) {
-            std::cerr << "nsveth: unexpected argument \"" << argv[2] << "\" after " << command
+            err << "nsveth: unexpected argument \"" << argv[2] << "\" after " << command
                       << '\n';
             return kExitUsage;
         }
-        if (command == "version") return print_version();
+        if (command == "version") return print_version(out);
     }
     try {
         auto parsed = top_level_options().parse(argc, argv);
-        if (parsed.count("version")) return print_version();
+        if (parsed.count("version")) return print_version(out);
         if (parsed.count("help")) {
-            std::cout << help_text();
+            out << help_text();
             return 0;
         }
         if (!parsed.unmatched().empty()) {
-            std::cerr << "nsveth: unknown command \"" << parsed.unmatched().front()
+            err << "nsveth: unknown command \"" << parsed.unmatched().front()
                       << "\" (try nsveth --help)\n";
             return kExitUsage;
         }
     } catch (const cxxopts::exceptions::exception& error) {
-        std::cerr << "nsveth: " << error.what() << " (try nsveth --help)\n";
+        err << "nsveth: " << error.what() << " (try nsveth --help)\n";
         return kExitUsage;
     }
-    std::cerr << help_text();
+    err << help_text();
     return kExitUsage;
 }
 

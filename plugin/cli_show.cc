@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 #include <exception>
-#include <iostream>
+#include <ostream>
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
@@ -24,19 +24,21 @@ using nlohmann::json;
 /// an executed plugin's stderr reach the user; the CHECK verdict carries the message instead.
 class QuietStderr {
   public:
-    QuietStderr() : saved_(::fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 0)) {
-        std::cerr.flush();
+    explicit QuietStderr(std::ostream& err)
+        : err_(err), saved_(::fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 0)) {
+        err_.flush();
         Fd null(::open("/dev/null", O_WRONLY | O_CLOEXEC));
         if (saved_ && null) ::dup2(null.get(), STDERR_FILENO);
     }
     ~QuietStderr() {
-        std::cerr.flush();
+        err_.flush();
         if (saved_) ::dup2(saved_.get(), STDERR_FILENO);
     }
     QuietStderr(const QuietStderr&) = delete;
     QuietStderr& operator=(const QuietStderr&) = delete;
 
   private:
+    std::ostream& err_;
     Fd saved_;
 };
 
@@ -45,7 +47,8 @@ struct Verdict {
     std::string text;  // "ok", "skipped (...)", or the failure
 };
 
-Verdict check_entry(const CachedAttachment& entry, const ChainContext& context) {
+Verdict check_entry(const CachedAttachment& entry, const ChainContext& context,
+                    std::ostream& err) {
     NetworkList list;
     try {
         list = parse_network_list(entry.config);
@@ -56,7 +59,7 @@ Verdict check_entry(const CachedAttachment& entry, const ChainContext& context) 
     if (compare_versions(list.cni_version, "0.4.0") < 0)
         return {true, "skipped (cniVersion " + list.cni_version + " has no CHECK)"};
     try {
-        QuietStderr quiet;
+        QuietStderr quiet(err);
         check_network_list(list, entry.params, entry.result, context);
         return {true, "ok"};
     } catch (const std::exception& error) {
@@ -78,7 +81,7 @@ int show(Args args, Io& io) {
     std::vector<std::vector<std::string>> rows{
         {"NETWORK", "CONTAINER", "IFNAME", "NETNS", "ADDRESSES", "HOST-VETH", "CHECK"}};
     for (const auto& entry : list_cached_attachments(dir)) {
-        const Verdict verdict = check_entry(entry, context);
+        const Verdict verdict = check_entry(entry, context, io.err);
         const auto addresses = result_addresses(entry.result);
         const auto host = result_host_interfaces(entry.result);
         listing.push_back({{"network", entry.network},

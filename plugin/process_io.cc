@@ -1,7 +1,9 @@
-// environ and stdin, read once at start-up.
+// environ and stdin, read once at start-up; the document written with write(2), not iostreams.
 #include "plugin/process_io.h"
 
 #include <unistd.h>
+
+#include <cerrno>
 
 extern char** environ;
 
@@ -26,6 +28,22 @@ std::string read_stdin() {
     while ((length = ::read(STDIN_FILENO, buffer, sizeof buffer)) > 0)
         input.append(buffer, static_cast<std::size_t>(length));
     return input;
+}
+
+bool write_stdout(std::string_view text) {
+    while (!text.empty()) {
+        ssize_t written = ::write(STDOUT_FILENO, text.data(), text.size());
+        if (written < 0 && errno == EINTR) continue;
+        if (written <= 0) return false;
+        text.remove_prefix(static_cast<std::size_t>(written));
+    }
+    return true;
+}
+
+int run_plugin_process(const PluginCommands& commands, const Environment& env) {
+    std::string out;
+    const int status = run(commands, env, read_stdin(), out);
+    return write_stdout(out) ? status : 1;
 }
 
 }  // namespace nsveth

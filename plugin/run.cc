@@ -26,8 +26,9 @@ std::string requested_version(std::string_view input) {
     return std::string(kSupportedVersions.back());
 }
 
-void print(std::ostream& out, const nlohmann::json& document) {
-    out << document.dump(4, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+void print(std::string& out, const nlohmann::json& document) {
+    out += document.dump(4, ' ', false, nlohmann::json::error_handler_t::replace);
+    out += '\n';
 }
 
 void require_version(const NetConfig& config, const char* minimum, const char* command) {
@@ -40,7 +41,7 @@ void require_version(const NetConfig& config, const char* minimum, const char* c
 }  // namespace
 
 int run(const PluginCommands& commands, const Environment& env, std::string_view input,
-        std::ostream& out) {
+        std::string& out) {
     try {
         CniEnv cni = parse_environment(env);
         if (cni.command == Command::kVersion) {

@@ -2,7 +2,7 @@
 // write its one JSON document. nsveth and nsveth-ipam differ only in their tables.
 #pragma once
 
-#include <ostream>
+#include <string>
 #include <string_view>
 
 #include "plugin/invocation.h"
@@ -23,11 +23,11 @@ extern const PluginCommands kNsvethCommands;
 /// nsveth-ipam: the IPAM alone, as a CNI IPAM plugin for other main plugins.
 extern const PluginCommands kIpamCommands;
 
-/// Runs the command named by CNI_COMMAND in `env` with `input` as stdin. Writes exactly one JSON
+/// Runs the command named by CNI_COMMAND in `env` with `input` as stdin. Appends exactly one JSON
 /// document (ADD result, VERSION answer, or error) to `out`, or nothing (success of the others).
 /// Enforces the version gates: CHECK needs cniVersion >= 0.4.0, STATUS and GC >= 1.1.0.
 /// Returns the process exit status. The only place that catches nsveth's exceptions.
 int run(const PluginCommands& commands, const Environment& env, std::string_view input,
-        std::ostream& out);
+        std::string& out);
 
 }  // namespace nsveth
