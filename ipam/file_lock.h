@@ -1,6 +1,6 @@
 // The exclusive flock that serializes every operation on one network's store, across processes
-// (and across threads, since each acquisition opens its own file description). Waiting is a
-// bounded poll, so a stuck holder turns into a "try again later" error instead of a hung runtime.
+// (and across threads, since each acquisition opens its own file description). Waiting is bounded,
+// so a stuck holder turns into a "try again later" error instead of a hung runtime.
 #pragma once
 
 #include <chrono>
@@ -19,8 +19,9 @@ inline constexpr std::chrono::milliseconds kStatusLockTimeout{1'000};
 class FileLock {
 public:
     /// Opens (creating, mode 0600) `name` in the directory `dir_fd` (`path` is its full path, for
-    /// messages) and takes an exclusive flock on it, retrying with a backoff of 1 ms doubling up to
-    /// 20 ms. Throws CniError(kTryAgainLater) when `timeout` passes first, SystemError on failure.
+    /// messages and the inotify watch) and takes an exclusive flock on it, waking on every close
+    /// of the file (at least every 20 ms). Throws CniError(kTryAgainLater) when `timeout` passes
+    /// first, SystemError on failure.
     FileLock(int dir_fd, const std::string& name, const std::string& path,
              std::chrono::milliseconds timeout);
 

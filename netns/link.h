@@ -12,6 +12,9 @@
 
 namespace nsveth {
 
+/// The loopback device's index, the same in every network namespace (LOOPBACK_IFINDEX).
+inline constexpr int kLoopbackIndex = 1;
+
 struct LinkInfo {
     int index = 0;
     std::string name;

@@ -33,8 +33,14 @@ NetlinkMessage::Nest::Nest(NetlinkMessage& message, std::uint16_t type)
     if (!nest_) throw std::length_error("netlink message buffer too small");
 }
 
+// Large enough for any dump batch the kernel sends (it sizes batches by the reader's buffer).
+constexpr std::size_t kReceiveBufferSize = 32768;
+
 NetlinkSocket::NetlinkSocket(mnl_socket* socket, std::string where)
-    : socket_(socket), where_(std::move(where)), port_id_(mnl_socket_get_portid(socket)) {}
+    : socket_(socket),
+      where_(std::move(where)),
+      port_id_(mnl_socket_get_portid(socket)),
+      receive_buffer_(new char[kReceiveBufferSize]) {}
 
 NetlinkSocket NetlinkSocket::open(std::string where, int protocol) {
     mnl_socket* raw = mnl_socket_open2(protocol, SOCK_CLOEXEC);
@@ -56,9 +62,6 @@ void NetlinkSocket::enable_strict_checking() {
 }
 
 namespace {
-
-// Large enough for any dump batch the kernel sends (it sizes batches by the reader's buffer).
-constexpr std::size_t kReceiveBufferSize = 32768;
 
 struct Extack {
     std::string text;
@@ -106,15 +109,15 @@ int NetlinkSocket::exchange(nlmsghdr* request, const Handler& on_message, bool& 
     if (mnl_socket_sendto(socket_.get(), request, request->nlmsg_len) < 0) return errno;
 
     const bool is_dump = (request->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
-    std::vector<char> buffer(kReceiveBufferSize);
+    char* buffer = receive_buffer_.get();
     for (;;) {
-        ssize_t length = mnl_socket_recvfrom(socket_.get(), buffer.data(), buffer.size());
+        ssize_t length = mnl_socket_recvfrom(socket_.get(), buffer, kReceiveBufferSize);
         if (length < 0) {
             if (errno == EINTR) continue;
             return errno;
         }
         int remaining = static_cast<int>(length);
-        for (auto* nlh = reinterpret_cast<const nlmsghdr*>(buffer.data());
+        for (auto* nlh = reinterpret_cast<const nlmsghdr*>(buffer);
              mnl_nlmsg_ok(nlh, remaining); nlh = mnl_nlmsg_next(nlh, &remaining)) {
             if (nlh->nlmsg_seq != request->nlmsg_seq || nlh->nlmsg_pid != port_id_) continue;
             if (nlh->nlmsg_flags & NLM_F_DUMP_INTR) interrupted = true;

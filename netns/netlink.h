@@ -143,6 +143,8 @@ private:
     std::uint32_t port_id_;
     std::uint32_t sequence_ = 0;
     std::string extack_;
+    // One receive buffer for the socket's life, never cleared: the kernel writes what we read.
+    std::unique_ptr<char[]> receive_buffer_;
 };
 
 }  // namespace nsveth

@@ -58,16 +58,17 @@ void prepare_ipv6(const Netns& netns, const std::string& ifname) {
     write_sysctl("net/ipv6/conf/" + ifname + "/keep_addr_on_down", "1");
 }
 
-void configure_container(NetlinkSocket& socket, const std::string& ifname,
-                         const std::vector<IpConfig>& ips, const std::vector<Route>& routes) {
-    LinkInfo lo = require_link(socket, "lo");
-    if (!lo.is_up()) set_link_up(socket, lo.index, "lo");
+/// Brings up lo and the interface, adds the addresses and routes; returns the interface.
+LinkInfo configure_container(NetlinkSocket& socket, const std::string& ifname,
+                             const std::vector<IpConfig>& ips, const std::vector<Route>& routes) {
+    set_link_up(socket, kLoopbackIndex, "lo");  // no-op when it is up already
     LinkInfo link = require_link(socket, ifname);
     for (const auto& ip : ips)
         add_address(socket, link.index, ifname, ip.address, default_address_flags());
     set_link_up(socket, link.index, ifname);
     for (const auto& route : container_routes(ips, routes, link.index))
         add_route(socket, route, ifname);
+    return link;
 }
 
 void configure_host(NetlinkSocket& socket, const std::string& host_name,
@@ -82,6 +83,20 @@ void configure_host(NetlinkSocket& socket, const std::string& host_name,
     for (const auto& ip : ips) (ip.address.address().is_v4() ? v4 : v6) = true;
     if (v4) ensure_sysctl("net/ipv4/ip_forward", "1");
     if (v6) ensure_sysctl("net/ipv6/conf/all/forwarding", "1");
+}
+
+/// create_veth, with a name taken by someone else reported as such (nothing of theirs is undone).
+void create_veth_or_explain(NetlinkSocket& host, const VethPair& pair,
+                            const std::string& container_id) {
+    try {
+        create_veth(host, pair);
+    } catch (const SystemError& error) {
+        if (error.error() == EEXIST && find_link(host, pair.host_name))
+            throw CniError(kAlreadyExists, "host interface " + pair.host_name +
+                                               " for container " + container_id +
+                                               " already exists");
+        throw;
+    }
 }
 
 /// The IPAM result as our interface's ips: ptp routing needs a gateway for every address.
@@ -120,14 +135,12 @@ Result cmd_add(const Invocation& invocation) {
     if (find_link(container, env.ifname))
         throw CniError(kAlreadyExists,
                        "interface " + env.ifname + " already exists in " + target.path);
-    if (find_link(host, host_name))
-        throw CniError(kAlreadyExists, "host interface " + host_name + " for container " +
-                                           env.container_id + " already exists");
 
     const Result ipam_result = ipam->add();
     undo.push([&] { ipam->del(); });
 
-    create_veth(host, {host_name, env.ifname, &netns, config.mtu, options.mac});
+    create_veth_or_explain(host, {host_name, env.ifname, &netns, config.mtu, options.mac},
+                           env.container_id);
     undo.push([&] { try_delete_link(host, host_name); });
 
     Result result = config.prev_result.value_or(Result{});
@@ -135,7 +148,7 @@ Result cmd_add(const Invocation& invocation) {
     const std::vector<Route> routes = routes_via_gateways(ips, ipam_result.routes);
 
     if (uses_ipv6(ips)) prepare_ipv6(netns, env.ifname);
-    configure_container(container, env.ifname, ips, routes);
+    const LinkInfo container_link = configure_container(container, env.ifname, ips, routes);
     configure_host(host, host_name, ips);
     if (config.ip_masq) {
         const MasqueradeOwner owner{config.name, env.container_id, env.ifname};
@@ -145,9 +158,9 @@ Result cmd_add(const Invocation& invocation) {
         undo.push([owner] { remove_masquerade(owner); });
     }
 
-    // Read the links back last: the kernel (or udev on the host) may have changed the MACs.
+    // Read the host end back last: udev may have changed its MAC (MACAddressPolicy). Nothing
+    // rewrites the container end's inside the namespace.
     const LinkInfo host_link = require_link(host, host_name);
-    const LinkInfo container_link = require_link(container, env.ifname);
     result.interfaces.push_back({host_name, host_link.mac, host_link.mtu, ""});
     result.interfaces.push_back({env.ifname, container_link.mac, container_link.mtu, target.path});
     result.ips.insert(result.ips.end(), ips.begin(), ips.end());
