@@ -44,6 +44,15 @@ std::string temp_name() {
            "." + std::to_string(counter++);
 }
 
+void write_all(int file, const std::string& content, const std::string& path) {
+    for (std::size_t done = 0; done < content.size();) {
+        ssize_t n = ::write(file, content.data() + done, content.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw_errno("write " + path);
+        done += static_cast<std::size_t>(n);
+    }
+}
+
 // Removes a temp file when the scope ends, unless it was consumed by a rename.
 class TempFile {
 public:
@@ -76,8 +85,11 @@ std::optional<pid_t> temp_file_owner(const std::string& name) {
 }
 
 std::optional<Directory> Directory::open(const std::string& path, bool create) {
-    if (create) make_directories(path);
     Fd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd && errno == ENOENT && create) {  // the first use of a store only
+        make_directories(path);
+        fd.reset(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    }
     if (!fd) {
         if (errno == ENOENT && !create) return std::nullopt;
         throw_errno("open directory " + path);
@@ -119,18 +131,23 @@ std::string Directory::write_temp(const std::string& content) {
             throw_errno("create " + path_of(name));
         }
         TempFile temp(fd(), name);
-        for (std::size_t done = 0; done < content.size();) {
-            ssize_t n = ::write(file.get(), content.data() + done, content.size() - done);
-            if (n < 0 && errno == EINTR) continue;
-            if (n < 0) throw_errno("write " + path_of(name));
-            done += static_cast<std::size_t>(n);
-        }
+        write_all(file.get(), content, path_of(name));
         temp.forget();
         return name;
     }
 }
 
 bool Directory::create_new(const std::string& name, const std::string& content) {
+    // An unnamed file (O_TMPFILE) linked into place: complete before it has a name, and no temp
+    // name to remove afterwards. AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH, which a plugin running
+    // as root has; without it, or on a file system without O_TMPFILE, use a named temp file.
+    Fd unnamed(::openat(fd(), ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, kFileMode));
+    if (unnamed) {
+        write_all(unnamed.get(), content, path_of(name));
+        if (::linkat(unnamed.get(), "", fd(), name.c_str(), AT_EMPTY_PATH) == 0) return true;
+        if (errno == EEXIST) return false;
+        if (errno != EPERM && errno != ENOENT) throw_errno("link " + path_of(name));
+    }
     TempFile temp(fd(), write_temp(content));
     if (::linkat(fd(), temp.name().c_str(), fd(), name.c_str(), 0) == 0) return true;
     if (errno == EEXIST) return false;
@@ -176,6 +193,14 @@ std::vector<std::string> Directory::list() const {
 void Directory::check_writable() {
     std::string name = write_temp({});
     remove(name);
+}
+
+void Directory::overwrite(const std::string& name, const std::string& content) {
+    Fd file(::openat(fd(), name.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, kFileMode));
+    if (!file) throw_errno("open " + path_of(name));
+    write_all(file.get(), content, path_of(name));
+    if (::ftruncate(file.get(), static_cast<off_t>(content.size())) < 0)
+        throw_errno("truncate " + path_of(name));
 }
 
 }  // namespace nsveth::ipam

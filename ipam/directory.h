@@ -46,6 +46,9 @@ public:
     bool create_new(const std::string& name, const std::string& content);
     /// Atomically creates or replaces `name` (mode 0600) with `content`.
     void replace(const std::string& name, const std::string& content);
+    /// Rewrites `name` (mode 0600) in place, creating it if needed. Not atomic: for hints whose
+    /// damage is harmless (the round-robin cursor), at a third of replace()'s cost.
+    void overwrite(const std::string& name, const std::string& content);
     /// Removes `name`; false when it did not exist. Throws SystemError.
     bool remove(const std::string& name);
     /// The names of all entries but "." and "..", in directory order. Throws SystemError.

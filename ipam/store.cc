@@ -1,7 +1,8 @@
 // Store: the file names and record formats of the on-disk layout described in store.h.
 #include "ipam/store.h"
 
-#include <sstream>
+#include <algorithm>
+#include <string_view>
 
 #include "common/error.h"
 #include "ipam/boot_id.h"
@@ -117,24 +118,31 @@ std::optional<IpAddress> Store::last_reserved(std::size_t set) const {
 }
 
 void Store::set_last_reserved(std::size_t set, const IpAddress& ip) {
-    network_.replace(kLastReservedPrefix + std::to_string(set), ip.to_string());
+    // A torn cursor reads as unparsable and is ignored (last_reserved), so no atomic replace.
+    network_.overwrite(kLastReservedPrefix + std::to_string(set), ip.to_string());
 }
 
 std::optional<std::vector<IpAddress>> Store::read_index(const AttachmentId& who) const {
     std::optional<std::string> text = attachments_.read(index_name(who));
     if (!text) return std::nullopt;
     std::vector<IpAddress> addresses;
-    std::istringstream lines(*text);
     // Parsing as an address is also what keeps a damaged line from naming any other file.
-    for (std::string line; std::getline(lines, line);)
-        if (auto ip = IpAddress::parse(trimmed(line))) addresses.push_back(*ip);
+    std::string_view rest = *text;
+    while (!rest.empty()) {
+        const std::size_t end = std::min(rest.find('\n'), rest.size());
+        if (auto ip = IpAddress::parse(trimmed(std::string(rest.substr(0, end)))))
+            addresses.push_back(*ip);
+        rest.remove_prefix(std::min(end + 1, rest.size()));
+    }
     return addresses;
 }
 
 void Store::write_index(const AttachmentId& who, const std::vector<IpAddress>& addresses) {
     std::string text;
     for (const IpAddress& ip : addresses) text += ip.to_string() + "\n";
-    attachments_.replace(index_name(who), text);
+    // A new attachment's index does not exist yet: link it into place; replace a stale one.
+    if (!attachments_.create_new(index_name(who), text))
+        attachments_.replace(index_name(who), text);
 }
 
 void Store::remove_index(const AttachmentId& who) { attachments_.remove(index_name(who)); }
