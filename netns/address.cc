@@ -25,8 +25,13 @@ void add_address(NetlinkSocket& socket, int ifindex, std::string_view ifname,
 }
 
 std::vector<AddressInfo> list_addresses(NetlinkSocket& socket, int ifindex) {
+    // With strict checking the kernel dumps only this link's addresses, whatever the number of
+    // links (a host with many veths); the filter below still holds on kernels without it.
+    socket.try_enable_strict_checking();
     NetlinkMessage message(RTM_GETADDR, 0);
-    message.header<ifaddrmsg>().ifa_family = AF_UNSPEC;
+    auto& request = message.header<ifaddrmsg>();
+    request.ifa_family = AF_UNSPEC;
+    request.ifa_index = static_cast<unsigned>(ifindex);
     std::vector<AddressInfo> addresses;
     socket.dump(message, "list addresses", [&](const nlmsghdr* nlh) {
         const auto* ifa = static_cast<const ifaddrmsg*>(mnl_nlmsg_get_payload(nlh));

@@ -55,9 +55,16 @@ NetlinkSocket NetlinkSocket::open(std::string where, int protocol) {
     return NetlinkSocket(socket.release(), std::move(where));
 }
 
+bool NetlinkSocket::try_enable_strict_checking() {
+    if (!strict_) {
+        int on = 1;
+        strict_ = mnl_socket_setsockopt(socket_.get(), NETLINK_GET_STRICT_CHK, &on, sizeof on) == 0;
+    }
+    return strict_;
+}
+
 void NetlinkSocket::enable_strict_checking() {
-    int on = 1;
-    if (mnl_socket_setsockopt(socket_.get(), NETLINK_GET_STRICT_CHK, &on, sizeof on) < 0)
+    if (!try_enable_strict_checking())
         throw_errno("enable strict checking on the netlink socket in " + where_);
 }
 

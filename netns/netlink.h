@@ -99,6 +99,8 @@ public:
     /// Asks the kernel to check requests strictly (NETLINK_GET_STRICT_CHK). Some dump filters,
     /// such as RTM_GETNSID's NETNSA_TARGET_NSID, are honoured only then. Throws SystemError.
     void enable_strict_checking();
+    /// The same, false instead of an exception where the kernel lacks it (before 4.20).
+    bool try_enable_strict_checking();
 
     /// Sends `message` with NLM_F_ACK and waits for the kernel's answer; replies other than the
     /// ack go to `on_reply`. Returns 0 or the errno the kernel answered with; the kernel's
@@ -143,6 +145,7 @@ private:
     std::uint32_t port_id_;
     std::uint32_t sequence_ = 0;
     std::string extack_;
+    bool strict_ = false;
     // One receive buffer for the socket's life, never cleared: the kernel writes what we read.
     std::unique_ptr<char[]> receive_buffer_;
 };

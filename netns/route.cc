@@ -32,9 +32,15 @@ void add_route(NetlinkSocket& socket, const RouteEntry& route, std::string_view 
     socket.request(message, action + " dev " + std::string(ifname));
 }
 
-std::vector<RouteEntry> list_routes(NetlinkSocket& socket, int family, std::uint32_t table) {
+std::vector<RouteEntry> list_routes(NetlinkSocket& socket, int family, std::uint32_t table,
+                                    int ifindex) {
+    // With strict checking the kernel filters by table and output link itself, so the dump does
+    // not grow with the other links' routes; the filters below still hold without it.
+    socket.try_enable_strict_checking();
     NetlinkMessage message(RTM_GETROUTE, 0);
     message.header<rtmsg>().rtm_family = static_cast<unsigned char>(family);
+    message.put_u32(RTA_TABLE, table);
+    if (ifindex) message.put_u32(RTA_OIF, static_cast<std::uint32_t>(ifindex));
     std::vector<RouteEntry> routes;
     socket.dump(message, "list routes", [&](const nlmsghdr* nlh) {
         const auto* rtm = static_cast<const rtmsg*>(mnl_nlmsg_get_payload(nlh));
@@ -81,7 +87,7 @@ std::vector<RouteEntry> list_routes(NetlinkSocket& socket, int family, std::uint
                     break;
             }
         });
-        if (route.table == table) routes.push_back(route);
+        if (route.table == table && (!ifindex || route.ifindex == ifindex)) routes.push_back(route);
     });
     return routes;
 }

@@ -26,7 +26,9 @@ struct RouteEntry {
 /// Adds `route` (NLM_F_EXCL); `ifname` names the link in messages. Throws SystemError.
 void add_route(NetlinkSocket& socket, const RouteEntry& route, std::string_view ifname);
 
-/// The unicast routes of `family` in `table`. Throws SystemError.
-std::vector<RouteEntry> list_routes(NetlinkSocket& socket, int family, std::uint32_t table);
+/// The unicast routes of `family` in `table`, only those out of link `ifindex` unless it is 0.
+/// Throws SystemError.
+std::vector<RouteEntry> list_routes(NetlinkSocket& socket, int family, std::uint32_t table,
+                                    int ifindex = 0);
 
 }  // namespace nsveth

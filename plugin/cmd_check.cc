@@ -47,7 +47,8 @@ void expect_routes(NetlinkSocket& socket, const std::string& ifname,
     std::map<std::pair<int, std::uint32_t>, std::vector<RouteEntry>> present;  // (family, table)
     for (const auto& route : expected) {
         const auto key = std::make_pair(route.dst.family(), route.table);
-        if (!present.count(key)) present[key] = list_routes(socket, key.first, key.second);
+        if (!present.count(key))
+            present[key] = list_routes(socket, key.first, key.second, route.ifindex);
         const auto& candidates = present[key];
         bool found = std::any_of(candidates.begin(), candidates.end(), [&](const RouteEntry& entry) {
             return entry.dst == route.dst && entry.gateway == route.gateway &&

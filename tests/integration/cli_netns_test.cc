@@ -165,10 +165,13 @@ bool eventually(Ready ready) {
 
 /// True once process `pid` holds an inotify watch (the monitor is listening).
 bool has_inotify_watch(int pid) {
-    std::error_code ignored;
+    // The process may still be exec'ing, so its fds come and go under us: every step takes an
+    // error_code (a range-for's increment would throw).
+    std::error_code error;
     const std::string dir = "/proc/" + std::to_string(pid) + "/fdinfo";
-    for (const auto& entry : std::filesystem::directory_iterator(dir, ignored)) {
-        std::ifstream in(entry.path());
+    for (std::filesystem::directory_iterator it(dir, error), end; !error && it != end;
+         it.increment(error)) {
+        std::ifstream in(it->path());
         std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         if (text.find("inotify wd:") != std::string::npos) return true;
     }
