@@ -10,7 +10,7 @@ namespace nsveth {
 
 unsigned default_address_flags() { return IFA_F_NODAD | IFA_F_NOPREFIXROUTE; }
 
-void add_address(NetlinkSocket& socket, int ifindex, std::string_view ifname,
+void add_address(NetlinkBatch& batch, int ifindex, std::string_view ifname,
                  const IpPrefix& address, unsigned flags) {
     NetlinkMessage message(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
     auto& ifa = message.header<ifaddrmsg>();
@@ -21,7 +21,14 @@ void add_address(NetlinkSocket& socket, int ifindex, std::string_view ifname,
     message.put_address(IFA_LOCAL, address.address());
     message.put_address(IFA_ADDRESS, address.address());
     message.put_u32(IFA_FLAGS, flags);
-    socket.request(message, "add address " + address.to_string() + " to " + std::string(ifname));
+    batch.add(message, "add address " + address.to_string() + " to " + std::string(ifname));
+}
+
+void add_address(NetlinkSocket& socket, int ifindex, std::string_view ifname,
+                 const IpPrefix& address, unsigned flags) {
+    NetlinkBatch batch;
+    add_address(batch, ifindex, ifname, address, flags);
+    socket.commit(batch);
 }
 
 std::vector<AddressInfo> list_addresses(NetlinkSocket& socket, int ifindex) {

@@ -22,6 +22,9 @@ unsigned default_address_flags();
 /// Adds `address` to link `ifindex` (`ifname` names it in messages). Throws SystemError.
 void add_address(NetlinkSocket& socket, int ifindex, std::string_view ifname,
                  const IpPrefix& address, unsigned flags);
+/// The same request, queued in `batch`.
+void add_address(NetlinkBatch& batch, int ifindex, std::string_view ifname,
+                 const IpPrefix& address, unsigned flags);
 
 /// Every address on link `ifindex`. Throws SystemError.
 std::vector<AddressInfo> list_addresses(NetlinkSocket& socket, int ifindex);

@@ -89,14 +89,20 @@ std::optional<LinkInfo> find_link(NetlinkSocket& socket, std::string_view name) 
     return link;
 }
 
-void set_link_up(NetlinkSocket& socket, int index, std::string_view name) {
+void set_link_up(NetlinkBatch& batch, int index, std::string_view name) {
     NetlinkMessage message(RTM_NEWLINK, 0);
     auto& ifi = message.header<ifinfomsg>();
     ifi.ifi_family = AF_UNSPEC;
     ifi.ifi_index = index;
     ifi.ifi_flags = IFF_UP;
     ifi.ifi_change = IFF_UP;
-    socket.request(message, "set link " + std::string(name) + " up");
+    batch.add(message, "set link " + std::string(name) + " up");
+}
+
+void set_link_up(NetlinkSocket& socket, int index, std::string_view name) {
+    NetlinkBatch batch;
+    set_link_up(batch, index, name);
+    socket.commit(batch);
 }
 
 bool try_delete_link(NetlinkSocket& socket, std::string_view name) {

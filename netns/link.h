@@ -42,6 +42,8 @@ std::optional<LinkInfo> find_link(NetlinkSocket& socket, std::string_view name);
 
 /// Sets IFF_UP on link `index` (`name` is for messages). Throws SystemError.
 void set_link_up(NetlinkSocket& socket, int index, std::string_view name);
+/// The same request, queued in `batch`.
+void set_link_up(NetlinkBatch& batch, int index, std::string_view name);
 
 /// Deletes the link called `name`; false when it did not exist. Throws SystemError otherwise.
 bool try_delete_link(NetlinkSocket& socket, std::string_view name);

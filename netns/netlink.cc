@@ -11,14 +11,14 @@
 
 namespace nsveth {
 
-NetlinkMessage::NetlinkMessage(std::uint16_t type, std::uint16_t flags)
-    : nlh_(mnl_nlmsg_put_header(buffer_.data())) {
-    nlh_->nlmsg_type = type;
-    nlh_->nlmsg_flags = NLM_F_REQUEST | flags;
+NetlinkMessage::NetlinkMessage(std::uint16_t type, std::uint16_t flags) {
+    nlmsghdr* nlh = mnl_nlmsg_put_header(buffer_.data());
+    nlh->nlmsg_type = type;
+    nlh->nlmsg_flags = NLM_F_REQUEST | flags;
 }
 
 void NetlinkMessage::put(std::uint16_t type, const void* data, std::size_t length) {
-    if (!mnl_attr_put_check(nlh_, buffer_.size(), type, length, data))
+    if (!mnl_attr_put_check(get(), buffer_.size(), type, length, data))
         throw std::length_error("netlink message buffer too small");
 }
 
@@ -29,7 +29,7 @@ void NetlinkMessage::put_string(std::uint16_t type, std::string_view value) {
 
 NetlinkMessage::Nest::Nest(NetlinkMessage& message, std::uint16_t type)
     : message_(message),
-      nest_(mnl_attr_nest_start_check(message.nlh_, message.buffer_.size(), type)) {
+      nest_(mnl_attr_nest_start_check(message.get(), message.buffer_.size(), type)) {
     if (!nest_) throw std::length_error("netlink message buffer too small");
 }
 
@@ -148,6 +148,55 @@ int NetlinkSocket::exchange(nlmsghdr* request, const Handler& on_message, bool& 
                 return 0;
         }
     }
+}
+
+void NetlinkBatch::add(const NetlinkMessage& message, std::string action) {
+    const char* bytes = reinterpret_cast<const char*>(message.get());
+    wire_.insert(wire_.end(), bytes, bytes + NLMSG_ALIGN(message.get()->nlmsg_len));
+    actions_.push_back(std::move(action));
+}
+
+void NetlinkSocket::commit(NetlinkBatch& batch) {
+    if (batch.empty()) return;
+    const auto count = static_cast<std::uint32_t>(batch.actions_.size());
+    const std::uint32_t first = take_sequence_numbers(count);
+    std::vector<const nlmsghdr*> requests;
+    int left = static_cast<int>(batch.wire_.size());
+    for (auto* nlh = reinterpret_cast<nlmsghdr*>(batch.wire_.data()); mnl_nlmsg_ok(nlh, left);
+         nlh = const_cast<nlmsghdr*>(mnl_nlmsg_next(nlh, &left))) {
+        nlh->nlmsg_seq = first + static_cast<std::uint32_t>(requests.size());
+        nlh->nlmsg_flags |= NLM_F_ACK;
+        requests.push_back(nlh);
+    }
+    if (mnl_socket_sendto(socket_.get(), batch.wire_.data(), batch.wire_.size()) < 0)
+        fail(errno, batch.actions_.front());
+
+    std::uint32_t answered = 0;
+    int error = 0;
+    std::uint32_t refused = 0;  // index of the first refused request
+    std::string refusal;
+    while (answered < count) {
+        ssize_t length = mnl_socket_recvfrom(socket_.get(), receive_buffer_.get(), kReceiveBufferSize);
+        if (length < 0) {
+            if (errno == EINTR) continue;
+            fail(errno, batch.actions_.front());
+        }
+        int remaining = static_cast<int>(length);
+        for (auto* nlh = reinterpret_cast<const nlmsghdr*>(receive_buffer_.get());
+             mnl_nlmsg_ok(nlh, remaining); nlh = mnl_nlmsg_next(nlh, &remaining)) {
+            const std::uint32_t index = nlh->nlmsg_seq - first;
+            if (nlh->nlmsg_type != NLMSG_ERROR || nlh->nlmsg_pid != port_id_ || index >= count)
+                continue;
+            ++answered;
+            const int code = -static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(nlh))->error;
+            if (code && (!error || index < refused)) {
+                error = code;
+                refused = index;
+                refusal = extack_of(nlh, requests[index]);
+            }
+        }
+    }
+    if (error) fail(error, batch.actions_[refused], refusal);
 }
 
 int NetlinkSocket::try_request(NetlinkMessage& message, const Handler& on_reply) {

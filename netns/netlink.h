@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "common/ip.h"
 
@@ -26,7 +27,7 @@ public:
     /// Appends the zeroed family header (ifinfomsg, ifaddrmsg, rtmsg, ...) and returns it.
     template <typename Header>
     Header& header() {
-        return *static_cast<Header*>(mnl_nlmsg_put_extra_header(nlh_, sizeof(Header)));
+        return *static_cast<Header*>(mnl_nlmsg_put_extra_header(get(), sizeof(Header)));
     }
 
     void put(std::uint16_t type, const void* data, std::size_t length);
@@ -41,7 +42,7 @@ public:
     class Nest {
     public:
         Nest(NetlinkMessage& message, std::uint16_t type);
-        ~Nest() { mnl_attr_nest_end(message_.nlh_, nest_); }
+        ~Nest() { mnl_attr_nest_end(message_.get(), nest_); }
         Nest(const Nest&) = delete;
         Nest& operator=(const Nest&) = delete;
 
@@ -51,11 +52,11 @@ public:
     };
     Nest nest(std::uint16_t type) { return Nest(*this, type); }
 
-    nlmsghdr* get() { return nlh_; }
+    nlmsghdr* get() { return reinterpret_cast<nlmsghdr*>(buffer_.data()); }
+    const nlmsghdr* get() const { return reinterpret_cast<const nlmsghdr*>(buffer_.data()); }
 
 private:
     alignas(nlmsghdr) std::array<char, 1024> buffer_{};
-    nlmsghdr* nlh_;
 };
 
 /// Calls `visit(const nlattr*)` for every attribute after the `header_size`-byte family header.
@@ -81,6 +82,20 @@ void for_each_nested(const nlattr* nest, Visit&& visit) {
         },
         &visit);
 }
+
+/// Requests the kernel handles in order from one sendmsg, answered by one read loop: a single
+/// round trip for all the addresses, links and routes of one side of an attachment.
+class NetlinkBatch {
+public:
+    /// Appends a copy of `message`; `action` names it in the error if the kernel refuses it.
+    void add(const NetlinkMessage& message, std::string action);
+    bool empty() const { return actions_.empty(); }
+
+private:
+    friend class NetlinkSocket;
+    std::vector<char> wire_;  // the requests back to back, sequence numbers set on commit
+    std::vector<std::string> actions_;
+};
 
 /// The kernel's extended ack in an NLMSG_ERROR message, or in the NLMSG_DONE that ends a failed
 /// dump: its text, or, when it sent none (nf_tables rarely does), which attribute of `request`
@@ -109,6 +124,10 @@ public:
     /// try_request that throws SystemError("<action> in <where>", kernel text) on any error.
     void request(NetlinkMessage& message, const std::string& action,
                  const Handler& on_reply = {});
+    /// Sends every request of `batch` with NLM_F_ACK in one sendmsg and reads every answer. The
+    /// kernel goes on with later requests after a refused one (callers undo a failed batch as a
+    /// whole). Throws SystemError("<action> in <where>", kernel text) for the first refusal.
+    void commit(NetlinkBatch& batch);
     /// Sends a NLM_F_DUMP request and hands each answer to `on_message`; restarts the dump when
     /// the kernel flags it inconsistent (NLM_F_DUMP_INTR). Throws SystemError.
     void dump(NetlinkMessage& message, const std::string& action, const Handler& on_message);

@@ -7,7 +7,7 @@
 
 namespace nsveth {
 
-void add_route(NetlinkSocket& socket, const RouteEntry& route, std::string_view ifname) {
+void add_route(NetlinkBatch& batch, const RouteEntry& route, std::string_view ifname) {
     NetlinkMessage message(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
     auto& rtm = message.header<rtmsg>();
     rtm.rtm_family = static_cast<unsigned char>(route.dst.family());
@@ -29,7 +29,13 @@ void add_route(NetlinkSocket& socket, const RouteEntry& route, std::string_view 
     }
     std::string action = "add route " + route.dst.to_string();
     if (route.gateway) action += " via " + route.gateway->to_string();
-    socket.request(message, action + " dev " + std::string(ifname));
+    batch.add(message, action + " dev " + std::string(ifname));
+}
+
+void add_route(NetlinkSocket& socket, const RouteEntry& route, std::string_view ifname) {
+    NetlinkBatch batch;
+    add_route(batch, route, ifname);
+    socket.commit(batch);
 }
 
 std::vector<RouteEntry> list_routes(NetlinkSocket& socket, int family, std::uint32_t table,

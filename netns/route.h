@@ -25,6 +25,8 @@ struct RouteEntry {
 
 /// Adds `route` (NLM_F_EXCL); `ifname` names the link in messages. Throws SystemError.
 void add_route(NetlinkSocket& socket, const RouteEntry& route, std::string_view ifname);
+/// The same request, queued in `batch`.
+void add_route(NetlinkBatch& batch, const RouteEntry& route, std::string_view ifname);
 
 /// The unicast routes of `family` in `table`, only those out of link `ifindex` unless it is 0.
 /// Throws SystemError.

@@ -58,16 +58,19 @@ void prepare_ipv6(const Netns& netns, const std::string& ifname) {
     write_sysctl("net/ipv6/conf/" + ifname + "/keep_addr_on_down", "1");
 }
 
-/// Brings up lo and the interface, adds the addresses and routes; returns the interface.
+/// Brings up lo and the interface, adds the addresses and routes, all in one netlink round trip;
+/// returns the interface.
 LinkInfo configure_container(NetlinkSocket& socket, const std::string& ifname,
                              const std::vector<IpConfig>& ips, const std::vector<Route>& routes) {
-    set_link_up(socket, kLoopbackIndex, "lo");  // no-op when it is up already
     LinkInfo link = require_link(socket, ifname);
+    NetlinkBatch batch;
+    set_link_up(batch, kLoopbackIndex, "lo");  // no-op when it is up already
     for (const auto& ip : ips)
-        add_address(socket, link.index, ifname, ip.address, default_address_flags());
-    set_link_up(socket, link.index, ifname);
+        add_address(batch, link.index, ifname, ip.address, default_address_flags());
+    set_link_up(batch, link.index, ifname);
     for (const auto& route : container_routes(ips, routes, link.index))
-        add_route(socket, route, ifname);
+        add_route(batch, route, ifname);
+    socket.commit(batch);
     return link;
 }
 
@@ -75,10 +78,12 @@ void configure_host(NetlinkSocket& socket, const std::string& host_name,
                     const std::vector<IpConfig>& ips) {
     LinkInfo link = require_link(socket, host_name);
     if (uses_ipv6(ips)) ensure_sysctl("net/ipv6/conf/" + host_name + "/accept_ra", "0");
+    NetlinkBatch batch;
     for (const auto& address : host_addresses(ips))
-        add_address(socket, link.index, host_name, address, IFA_F_NODAD);
-    set_link_up(socket, link.index, host_name);
-    for (const auto& route : host_routes(ips, link.index)) add_route(socket, route, host_name);
+        add_address(batch, link.index, host_name, address, IFA_F_NODAD);
+    set_link_up(batch, link.index, host_name);
+    for (const auto& route : host_routes(ips, link.index)) add_route(batch, route, host_name);
+    socket.commit(batch);
     bool v4 = false, v6 = false;
     for (const auto& ip : ips) (ip.address.address().is_v4() ? v4 : v6) = true;
     if (v4) ensure_sysctl("net/ipv4/ip_forward", "1");
