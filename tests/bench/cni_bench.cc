@@ -9,6 +9,7 @@
 // progress on stderr. scripts/bench.sh builds it and installs what it needs; see --help.
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -37,6 +38,19 @@
 namespace nsveth::bench {
 
 namespace {
+
+/// "tmpfs", "ext4", ...: IPAM latency depends on it (file creation and removal).
+std::string file_system_of(const std::string& path) {
+    struct statfs fs {};
+    if (::statfs(path.c_str(), &fs) < 0) return "unknown file system";
+    switch (static_cast<unsigned long>(fs.f_type)) {
+        case 0x01021994UL: return "tmpfs";
+        case 0xEF53UL: return "ext2/3/4";
+        case 0x58465342UL: return "xfs";
+        case 0x9123683EUL: return "btrfs";
+        default: return "file system magic " + std::to_string(fs.f_type);
+    }
+}
 
 volatile sig_atomic_t interrupted = 0;
 void on_signal(int) { interrupted = 1; }
@@ -455,7 +469,8 @@ class Bench {
                "throwaway \"host\" network namespace. Pods are fresh namespaces created beforehand "
                "(not timed); CNI_NETNS is /proc/<bench pid>/fd/<n>, an nsfs file like "
                "/var/run/netns/<name>. Network 10.88.0.0/16 (+ fd00:88::/64 in dual-stack), a "
-               "default route per family, cniVersion 1.0.0, IPAM state on /run (tmpfs).\n"
+               "default route per family, cniVersion 1.0.0, IPAM state (both plugins') in `"
+            << workdir_ << "` (" << file_system_of(workdir_) << ").\n"
             << "- wall: CLOCK_MONOTONIC from fork() to the return of wait4(); CPU: ru_utime + "
                "ru_stime; RSS: ru_maxrss — from wait4(), so they include the processes the child "
                "waited for (host-local under ptp; RSS is then the largest one). Children are "
