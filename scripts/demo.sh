@@ -36,7 +36,7 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 step "ADD: $container into namespace $netns (created by nsveth, as 'ip netns add' would)"
 start=$(date +%s%N)
 result=$(cni ADD)
-echo "ADD took $(( ($(date +%s%N) - start) / 1000 )) µs (dual-stack, no DAD wait)"
+echo "ADD returned after $(( ($(date +%s%N) - start) / 1000 )) µs as seen from this shell, fork and exec included (dual-stack, no DAD wait)"
 echo "$result"
 pod_v4=$(jq -r '.ips[] | select(.address | contains(".")) | .address | split("/")[0]' <<<"$result")
 pod_v6=$(jq -r '.ips[] | select(.address | contains(":")) | .address | split("/")[0]' <<<"$result")
