@@ -4,17 +4,11 @@
 
 #include <array>
 
+#include "plugin/cli_help.h"
+
 namespace nsveth {
 
 namespace {
-
-struct CommandHelp {
-    std::string_view name;
-    std::string_view synopsis;
-    std::string_view description;
-    std::string_view options;
-    std::string_view examples;
-};
 
 constexpr std::string_view kAttachmentOptions =
     "  --config FILE         a .conflist (an object with \"plugins\") or a single-plugin .conf\n"
@@ -86,33 +80,20 @@ constexpr std::array<CommandHelp, 7> kCommands{{
      "Prints nsveth's version and the CNI protocol versions it speaks.", "", "  nsveth version\n"},
 }};
 
-const CommandHelp* find_command(std::string_view name) {
-    for (const auto& command : kCommands)
-        if (command.name == name) return &command;
-    return nullptr;
-}
-
 }  // namespace
 
 std::optional<std::string_view> setup_synopsis(std::string_view command) {
-    const CommandHelp* help = find_command(command);
+    const CommandHelp* help = find_command(kCommands, command);
     if (!help) return std::nullopt;
     return help->synopsis;
 }
 
-std::string setup_overview() {
-    std::string text;
-    for (const auto& command : kCommands) text += "  " + std::string(command.synopsis) + "\n";
-    return text;
-}
+std::string setup_overview() { return list_synopses(kCommands, "  ", "\n"); }
 
 std::optional<std::string> setup_command_help(std::string_view command) {
-    const CommandHelp* help = find_command(command);
+    const CommandHelp* help = find_command(kCommands, command);
     if (!help) return std::nullopt;
-    std::string text =
-        "Usage: " + std::string(help->synopsis) + "\n\n" + std::string(help->description) + "\n";
-    if (!help->options.empty()) text += "\nOptions:\n" + std::string(help->options);
-    return text + "\nExamples:\n" + std::string(help->examples);
+    return format_command_help(*help);
 }
 
 }  // namespace nsveth
