@@ -41,11 +41,13 @@ LinkInfo require_link(NetlinkSocket& socket, const std::string& name) {
     return *link;
 }
 
-bool uses_ipv6(const std::vector<IpConfig>& ips) {
+bool uses_family(const std::vector<IpConfig>& ips, bool v4) {
     for (const auto& ip : ips)
-        if (!ip.address.address().is_v4()) return true;
+        if (ip.address.address().is_v4() == v4) return true;
     return false;
 }
+
+bool uses_ipv6(const std::vector<IpConfig>& ips) { return uses_family(ips, false); }
 
 /// Per-interface IPv6 settings inside the namespace, before any address: IPv6 on (lo and the
 /// interface), no duplicate address detection (IPAM guarantees uniqueness; DAD would hold the
@@ -84,10 +86,8 @@ void configure_host(NetlinkSocket& socket, const std::string& host_name,
     set_link_up(batch, link.index, host_name);
     for (const auto& route : host_routes(ips, link.index)) add_route(batch, route, host_name);
     socket.commit(batch);
-    bool v4 = false, v6 = false;
-    for (const auto& ip : ips) (ip.address.address().is_v4() ? v4 : v6) = true;
-    if (v4) ensure_sysctl("net/ipv4/ip_forward", "1");
-    if (v6) ensure_sysctl("net/ipv6/conf/all/forwarding", "1");
+    if (uses_family(ips, true)) ensure_sysctl("net/ipv4/ip_forward", "1");
+    if (uses_ipv6(ips)) ensure_sysctl("net/ipv6/conf/all/forwarding", "1");
 }
 
 /// create_veth, with a name taken by someone else reported as such (nothing of theirs is undone).
