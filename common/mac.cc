@@ -1,7 +1,7 @@
 // MAC parsing and formatting.
 #include "common/mac.h"
 
-#include <cstdio>
+#include "common/hex.h"
 
 namespace nsveth {
 
@@ -28,9 +28,8 @@ std::optional<MacAddress> parse_mac(std::string_view text) {
 std::string format_mac(const std::uint8_t* bytes, std::size_t length) {
     std::string text;
     for (std::size_t i = 0; i < length; ++i) {
-        char part[4];
-        std::snprintf(part, sizeof part, i ? ":%02x" : "%02x", bytes[i]);
-        text += part;
+        if (i) text += ':';
+        append_hex(text, bytes[i], 2);
     }
     return text;
 }

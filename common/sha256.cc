@@ -5,6 +5,8 @@
 #include <array>
 #include <cstdint>
 
+#include "common/hex.h"
+
 namespace nsveth {
 
 namespace {
@@ -63,10 +65,8 @@ std::string sha256_hex(std::string_view data) {
     for (std::size_t offset = 0; offset < padded.size(); offset += 64)
         compress(state, reinterpret_cast<const std::uint8_t*>(padded.data() + offset));
 
-    static constexpr char kHex[] = "0123456789abcdef";
     std::string hex;
-    for (std::uint32_t word : state)
-        for (int shift = 28; shift >= 0; shift -= 4) hex.push_back(kHex[(word >> shift) & 0xf]);
+    for (std::uint32_t word : state) append_hex(hex, word, 8);
     return hex;
 }
 

@@ -7,10 +7,10 @@
 
 #include <cerrno>
 #include <cstdint>
-#include <cstdio>
 
 #include "common/error.h"
 #include "common/fd.h"
+#include "common/hex.h"
 #include "netns/named_netns.h"
 
 namespace nsveth {
@@ -33,9 +33,8 @@ std::string record_text(std::string_view container_id, std::string_view ifname) 
 NetnsTarget resolve_netns(std::string_view cni_netns) {
     if (cni_netns.find('/') != std::string_view::npos) return {std::string(cni_netns), {}};
     if (!is_valid_netns_name(cni_netns))
-        throw CniError(kInvalidEnvironment,
-                       "invalid CNI_NETNS \"" + std::string(cni_netns) +
-                           "\": neither a path nor a valid namespace name");
+        throw CniError(kInvalidEnvironment, "invalid CNI_NETNS \"" + std::string(cni_netns) +
+                                                "\": neither a path nor a valid namespace name");
     return {named_netns_path(cni_netns), std::string(cni_netns)};
 }
 
@@ -48,9 +47,8 @@ std::string host_veth_name(std::string_view container_id, std::string_view ifnam
     mix(container_id);
     mix("/");
     mix(ifname);
-    char name[16];
-    std::snprintf(name, sizeof name, "veth%011llx",
-                  static_cast<unsigned long long>(hash >> 20));  // 44 bits = 11 hex digits
+    std::string name = "veth";
+    append_hex(name, hash >> 20, 11);  // 44 bits = 11 hex digits: 15 characters, IFNAMSIZ - 1
     return name;
 }
 
@@ -71,9 +69,8 @@ bool created_by(std::string_view name, std::string_view container_id, std::strin
     if (!fd) return false;
     char buffer[512];
     ssize_t length = ::read(fd.get(), buffer, sizeof buffer);
-    return length > 0 &&
-           std::string_view(buffer, static_cast<std::size_t>(length)) ==
-               record_text(container_id, ifname);
+    return length > 0 && std::string_view(buffer, static_cast<std::size_t>(length)) ==
+                             record_text(container_id, ifname);
 }
 
 void forget_created_netns(std::string_view name) { unlink(record_path(name).c_str()); }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/hex.h"
 
 namespace nsveth {
 
@@ -35,14 +36,12 @@ std::string lookup(const Environment& env, std::string_view name) {
 // Quotes an untrusted value for a message; bytes outside printable ASCII become \xNN so the
 // message stays readable and valid UTF-8 whatever the runtime passed.
 std::string quote(std::string_view value) {
-    static constexpr char kHex[] = "0123456789abcdef";
     std::string out = "\"";
     for (char c : value) {
         auto byte = static_cast<unsigned char>(c);
         if (byte < 0x20 || byte >= 0x7f || c == '"' || c == '\\') {
             out += "\\x";
-            out += kHex[byte >> 4];
-            out += kHex[byte & 0xf];
+            append_hex(out, byte, 2);
         } else {
             out += c;
         }
