@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <optional>
 
 #include "common/error.h"
 
@@ -41,25 +42,28 @@ FileLock::FileLock(int dir_fd, const std::string& name, const std::string& path,
     : fd_(::openat(dir_fd, name.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)) {
     if (!fd_) throw_errno("open lock file " + path);
     using Clock = std::chrono::steady_clock;
-    const Clock::time_point deadline = Clock::now() + timeout;
+    // Set at the first contention: taking a free lock reads no clock.
+    std::optional<Clock::time_point> deadline;
     Fd watch;
     for (;;) {
         if (::flock(fd_.get(), LOCK_EX | LOCK_NB) == 0) return;
         if (errno == EINTR) continue;
         if (errno != EWOULDBLOCK) throw_errno("lock " + path);
-        if (!watch) {
+        if (!deadline) {
+            deadline = Clock::now() + timeout;
             // Watch first, then try again: a release between the two attempts is not missed.
+            // Without a watch (inotify instances exhausted), waits poll every kMaxPollInterval.
             watch.reset(::inotify_init1(IN_CLOEXEC | IN_NONBLOCK));
             if (watch && ::inotify_add_watch(watch.get(), path.c_str(), IN_CLOSE) < 0)
                 watch.reset();
             continue;
         }
         const Clock::time_point now = Clock::now();
-        if (now >= deadline)
+        if (now >= *deadline)
             throw CniError(kTryAgainLater, "IPAM store lock " + path + " busy for " +
                                                std::to_string(timeout.count()) +
                                                " ms: another operation on this network holds it");
-        const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - now);
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - now);
         wait_for_close(watch, std::min(left, kMaxPollInterval));
     }
 }

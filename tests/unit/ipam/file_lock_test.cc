@@ -4,6 +4,9 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <thread>
@@ -19,7 +22,7 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 class FileLockTest : public test::TempDirTest {
-protected:
+  protected:
     void SetUp() override {
         TempDirTest::SetUp();
         dir_fd_.reset(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -63,6 +66,34 @@ TEST_F(FileLockTest, WaitsForAHolderThatLetsGo) {
     EXPECT_NO_THROW(lock(2000ms));
     EXPECT_GE(Clock::now() - start, 40ms);
     holder.join();
+}
+
+// With no descriptor left for an inotify watch (a node out of inotify instances fails the same
+// way), the wait falls back to polling and still ends at the timeout instead of spinning.
+TEST_F(FileLockTest, BusyLockTimesOutWithoutAnInotifyWatch) {
+    FileLock held = lock(100ms);
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        ::alarm(5);  // a spinning wait is killed and reported below
+        const int lowest_free = ::dup(0);
+        ::close(lowest_free);
+        // The lock file takes the lowest free descriptor; inotify_init1 then gets EMFILE.
+        const rlimit limit{static_cast<rlim_t>(lowest_free) + 1,
+                           static_cast<rlim_t>(lowest_free) + 1};
+        if (::setrlimit(RLIMIT_NOFILE, &limit) < 0) ::_exit(3);
+        try {
+            lock(150ms);
+            ::_exit(2);
+        } catch (const CniError& error) {
+            ::_exit(error.code() == kTryAgainLater ? 0 : 1);
+        }
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status))
+        << "the waiting process was killed by signal " << WTERMSIG(status);
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "1: wrong error code, 2: acquired, 3: setrlimit failed";
 }
 
 TEST_F(FileLockTest, StoreOpenHoldsTheNetworkLock) {
