@@ -1,25 +1,23 @@
-// IpAddress and IpPrefix: text conversion through inet_pton/inet_ntop, arithmetic on the
-// big-endian byte array so that both families share one implementation.
+// IpAddress and IpPrefix: text conversion through ip_text.h, arithmetic on the big-endian byte
+// array so that both families share one implementation.
 #include "common/ip.h"
 
-#include <arpa/inet.h>
+#include <sys/socket.h>
 
 #include <charconv>
 #include <cstring>
 
+#include "common/ip_text.h"
+
 namespace nsveth {
 
 std::optional<IpAddress> IpAddress::parse(std::string_view text) {
-    if (text.empty() || text.size() >= INET6_ADDRSTRLEN) return std::nullopt;
-    char buffer[INET6_ADDRSTRLEN];
-    std::memcpy(buffer, text.data(), text.size());
-    buffer[text.size()] = '\0';
     IpAddress ip;
-    if (inet_pton(AF_INET, buffer, ip.bytes_.data()) == 1) {
+    if (parse_ipv4_text(text, ip.bytes_.data())) {
         ip.family_ = AF_INET;
         return ip;
     }
-    if (inet_pton(AF_INET6, buffer, ip.bytes_.data()) == 1) {
+    if (parse_ipv6_text(text, ip.bytes_.data())) {
         ip.family_ = AF_INET6;
         return ip;
     }
@@ -36,9 +34,7 @@ IpAddress IpAddress::from_bytes(int family, const void* bytes) {
 bool IpAddress::is_v4() const { return family_ == AF_INET; }
 
 std::string IpAddress::to_string() const {
-    char buffer[INET6_ADDRSTRLEN];
-    inet_ntop(family_, bytes_.data(), buffer, sizeof buffer);
-    return buffer;
+    return is_v4() ? format_ipv4_text(bytes_.data()) : format_ipv6_text(bytes_.data());
 }
 
 IpAddress IpAddress::next() const {
