@@ -200,7 +200,8 @@ void NetlinkSocket::commit(NetlinkBatch& batch) {
 }
 
 int NetlinkSocket::try_request(NetlinkMessage& message, const Handler& on_reply) {
-    message.get()->nlmsg_flags |= NLM_F_ACK;
+    // A query's reply (or its error) ends the exchange: an ack would only cost another read.
+    if (!on_reply) message.get()->nlmsg_flags |= NLM_F_ACK;
     bool interrupted = false;
     return exchange(message.get(), on_reply, interrupted);
 }

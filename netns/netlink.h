@@ -117,8 +117,9 @@ public:
     /// The same, false instead of an exception where the kernel lacks it (before 4.20).
     bool try_enable_strict_checking();
 
-    /// Sends `message` with NLM_F_ACK and waits for the kernel's answer; replies other than the
-    /// ack go to `on_reply`. Returns 0 or the errno the kernel answered with; the kernel's
+    /// Sends `message` and waits for the kernel's answer. With `on_reply` the message is a query
+    /// (a GET) answered by one reply, which goes to `on_reply`; without, it is a change sent
+    /// with NLM_F_ACK. Returns 0 or the errno the kernel answered with; the kernel's
     /// extended-ack text is kept for the next `fail()`.
     int try_request(NetlinkMessage& message, const Handler& on_reply = {});
     /// try_request that throws SystemError("<action> in <where>", kernel text) on any error.
