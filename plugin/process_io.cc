@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <memory>
 
 extern char** environ;
 
@@ -23,10 +24,13 @@ Environment read_environment() {
 std::string read_stdin() {
     std::string input;
     if (isatty(STDIN_FILENO)) return input;
-    char buffer[16384];
+    // On the heap: a 16 KiB stack array would push every later call 16 KiB deeper, and each
+    // stack page a process touches costs it a page fault.
+    constexpr std::size_t kChunk = 16384;
+    const std::unique_ptr<char[]> buffer(new char[kChunk]);
     ssize_t length;
-    while ((length = ::read(STDIN_FILENO, buffer, sizeof buffer)) > 0)
-        input.append(buffer, static_cast<std::size_t>(length));
+    while ((length = ::read(STDIN_FILENO, buffer.get(), kChunk)) > 0)
+        input.append(buffer.get(), static_cast<std::size_t>(length));
     return input;
 }
 
