@@ -35,7 +35,6 @@ class PluginSubject : public Subject {
                      {"dataDir", data_dir}}}};
     }
 
-    bool has_check() const override { return true; }
     Command add(const Pod& pod) const override { return command("ADD", pod, config_.dump()); }
     Command check(const Pod& pod) const override {
         return command("CHECK", pod, with_prev_result(pod));
@@ -76,8 +75,6 @@ class FloorSubject : public Subject {
   public:
     FloorSubject(std::string binary, Stack stack) : binary_(std::move(binary)), stack_(stack) {}
 
-    bool has_check() const override { return false; }
-
     Command add(const Pod& pod) const override {
         const auto ips = addresses(pod);
         Command command{
@@ -91,7 +88,12 @@ class FloorSubject : public Subject {
         return command;
     }
 
-    Command check(const Pod&) const override { throw std::logic_error("the floor has no CHECK"); }
+    Command check(const Pod& pod) const override {
+        Command command{
+            {binary_, "check", pod.netns.path(), kIfname, host_name(pod), "4"}, {kPath}, {}};
+        if (stack_ == Stack::kDualStack) command.argv.push_back("6");
+        return command;
+    }
 
     Command del(const Pod& pod) const override {
         return {{binary_, "del", host_name(pod)}, {kPath}, {}};

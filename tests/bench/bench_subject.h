@@ -27,9 +27,7 @@ struct Pod {
 class Subject {
   public:
     virtual ~Subject() = default;
-    virtual bool has_check() const = 0;
     virtual Command add(const Pod& pod) const = 0;
-    /// Only when has_check().
     virtual Command check(const Pod& pod) const = 0;
     virtual Command del(const Pod& pod) const = 0;
     /// The pod's addresses after a successful ADD: from its result, or those the floor was given.

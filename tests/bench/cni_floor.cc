@@ -5,6 +5,7 @@
 // times.
 //
 //   cni_floor add NETNS IFNAME HOSTVETH ADDRESS/PREFIX GATEWAY [ADDRESS/PREFIX GATEWAY]
+//   cni_floor check NETNS IFNAME HOSTVETH FAMILY...   (FAMILY: 4 or 6)
 //   cni_floor del HOSTVETH
 //
 // add, run in the "host" namespace, in nsveth's order (plugin/cmd_add.cc):
@@ -18,8 +19,11 @@
 //      (IFA_F_NODAD) on HOSTVETH; HOSTVETH up; a link-scoped host route to each pod address;
 //      forwarding on for each family in use (read first, written only when off, as nsveth does).
 // What nsveth does beyond that are reads (existence checks, lookups, disable_ipv6 of a fresh
-// namespace, which is already 0) and its IPAM. del deletes HOSTVETH, which takes the pair and
-// every route over it; nsveth's DEL does that plus its IPAM release.
+// namespace, which is already 0) and its IPAM. check reads what nsveth's CHECK reads from the
+// kernel, in the same order: in NETNS the link IFNAME, its addresses and, per FAMILY, its routes
+// in the main table; then the same for HOSTVETH in the host. Nothing is compared: the floor of a
+// CHECK is getting the answers. del deletes HOSTVETH, which takes the pair and every route over
+// it; nsveth's DEL does that plus its IPAM release.
 // Exit status 0 on success; on failure 1 and one line on stderr. It uses libc and libmnl only, no
 // C++ library (its link drops libstdc++), so that its start-up is that of a minimal process.
 #include <arpa/inet.h>
@@ -85,7 +89,8 @@ Address host_prefix(const Address& address) {
     return host;
 }
 
-constexpr std::size_t kReceiveSize = 8192;  // replies here are one link message or an ack
+// A link message, an ack, or one batch of a dump (the kernel sizes batches by the reader).
+constexpr std::size_t kReceiveSize = 8192;
 
 /// One rtnetlink socket bound in the namespace the thread was in when it was opened.
 class Socket {
@@ -111,8 +116,14 @@ class Socket {
             int result =
                 mnl_cb_run(buffer, static_cast<size_t>(length), sequence_, port_, callback, data);
             if (result < 0) die(what, object);
-            if (result == MNL_CB_STOP || !(nlh->nlmsg_flags & NLM_F_ACK)) return;
+            if (result == MNL_CB_STOP || !(nlh->nlmsg_flags & (NLM_F_ACK | NLM_F_DUMP))) return;
         }
+    }
+
+    /// Lets the kernel filter dumps by link and table, as nsveth asks it to.
+    bool enable_strict_checking() {
+        int on = 1;
+        return mnl_socket_setsockopt(socket_, NETLINK_GET_STRICT_CHK, &on, sizeof on) == 0;
     }
 
   private:
@@ -168,6 +179,22 @@ int link_index(Socket& socket, const char* name) {
         },
         &index);
     return index;
+}
+
+/// Dumps the addresses of link `index` (the kernel filters them with strict checking on).
+void dump_addresses(Socket& socket, int index) {
+    Message m(RTM_GETADDR, NLM_F_DUMP);
+    m.header<ifaddrmsg>()->ifa_index = static_cast<unsigned>(index);
+    socket.request(m.nlh, "dump addresses", "");
+}
+
+/// Dumps the `family` routes of the main table out of link `index`.
+void dump_routes(Socket& socket, int family, int index) {
+    Message m(RTM_GETROUTE, NLM_F_DUMP);
+    m.header<rtmsg>()->rtm_family = static_cast<unsigned char>(family);
+    mnl_attr_put_u32(m.nlh, RTA_TABLE, RT_TABLE_MAIN);
+    mnl_attr_put_u32(m.nlh, RTA_OIF, static_cast<std::uint32_t>(index));
+    socket.request(m.nlh, "dump routes", "");
 }
 
 void set_up(Socket& socket, int index, const char* name) {
@@ -300,6 +327,34 @@ int add(int argc, char** argv) {
     return 0;
 }
 
+int check(int argc, char** argv) {
+    if (argc < 6) {
+        std::fprintf(stderr, "usage: cni_floor check NETNS IFNAME HOSTVETH FAMILY...\n");
+        return 2;
+    }
+    const int pod_fd = ::open(argv[2], O_RDONLY | O_CLOEXEC);
+    if (pod_fd < 0) die("open ", argv[2]);
+    const int host_fd = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    if (host_fd < 0) die("open ", "/proc/thread-self/ns/net");
+    enter(pod_fd, "the pod");
+    Socket pod;
+    enter(host_fd, "the host");
+    Socket host;
+    if (!pod.enable_strict_checking() || !host.enable_strict_checking())
+        die("enable strict checking");
+    const struct {
+        Socket& socket;
+        const char* name;
+    } sides[] = {{pod, argv[3]}, {host, argv[4]}};
+    for (const auto& side : sides) {
+        const int index = link_index(side.socket, side.name);
+        dump_addresses(side.socket, index);
+        for (int i = 5; i < argc; ++i)
+            dump_routes(side.socket, std::atoi(argv[i]) == 6 ? AF_INET6 : AF_INET, index);
+    }
+    return 0;
+}
+
 int del(int argc, char** argv) {
     if (argc != 3) {
         std::fprintf(stderr, "usage: cni_floor del HOSTVETH\n");
@@ -317,7 +372,8 @@ int del(int argc, char** argv) {
 
 int main(int argc, char** argv) {
     if (argc > 1 && std::strcmp(argv[1], "add") == 0) return add(argc, argv);
+    if (argc > 1 && std::strcmp(argv[1], "check") == 0) return check(argc, argv);
     if (argc > 1 && std::strcmp(argv[1], "del") == 0) return del(argc, argv);
-    std::fprintf(stderr, "usage: cni_floor add|del ...\n");
+    std::fprintf(stderr, "usage: cni_floor add|check|del ...\n");
     return 2;
 }
