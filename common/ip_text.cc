@@ -10,13 +10,6 @@ namespace nsveth {
 
 namespace {
 
-int hex_digit_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 void append_decimal(std::string& out, unsigned value) {
     char digits[10];
     const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;

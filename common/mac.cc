@@ -5,20 +5,11 @@
 
 namespace nsveth {
 
-namespace {
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-}  // namespace
-
 std::optional<MacAddress> parse_mac(std::string_view text) {
     if (text.size() != 17) return std::nullopt;
     MacAddress mac{};
     for (std::size_t i = 0; i < 6; ++i) {
-        int high = hex_value(text[i * 3]), low = hex_value(text[i * 3 + 1]);
+        int high = hex_digit_value(text[i * 3]), low = hex_digit_value(text[i * 3 + 1]);
         if (high < 0 || low < 0 || (i < 5 && text[i * 3 + 2] != ':')) return std::nullopt;
         mac[i] = static_cast<std::uint8_t>(high * 16 + low);
     }
