@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/cni_route.h"
 #include "common/ip.h"
 
 namespace nsveth::ipam {
@@ -25,17 +26,6 @@ struct Range {
 
 /// The ranges one address may come from; an attachment gets one address per range set.
 using RangeSet = std::vector<Range>;
-
-struct Route {
-    IpPrefix dst;
-    std::optional<IpAddress> gw = std::nullopt;
-    // CNI 1.1 route attributes (SPEC.md "ADD Success"), passed on to the result as given.
-    std::optional<int> mtu = std::nullopt;
-    std::optional<int> advmss = std::nullopt;
-    std::optional<int> priority = std::nullopt;
-    std::optional<int> table = std::nullopt;
-    std::optional<int> scope = std::nullopt;
-};
 
 struct Config {
     std::vector<RangeSet> range_sets;

@@ -30,9 +30,7 @@ public:
         if (!config_.resolv_conf.empty()) result.dns = read_resolv_conf(config_.resolv_conf);
         for (const auto& allocation : ipam::reserve(config_, network(), who_, requested))
             result.ips.push_back({allocation.address, allocation.gateway});
-        for (const auto& route : config_.routes)
-            result.routes.push_back({route.dst, route.gw, route.mtu, route.advmss, route.priority,
-                                     route.table, route.scope});
+        result.routes = config_.routes;
         return result;
     }
 

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/cni_route.h"
 #include "common/ip.h"
 
 namespace nsveth {
@@ -35,17 +36,6 @@ struct IpConfig {
     IpPrefix address;  // host address with the subnet's prefix length
     std::optional<IpAddress> gateway = std::nullopt;
     std::optional<int> interface = std::nullopt;  // index into Result::interfaces
-};
-
-struct Route {
-    IpPrefix dst;
-    std::optional<IpAddress> gw = std::nullopt;
-    // CNI 1.1.0 route extras; rendered only for cniVersion >= 1.1.0.
-    std::optional<int> mtu = std::nullopt;
-    std::optional<int> advmss = std::nullopt;
-    std::optional<int> priority = std::nullopt;
-    std::optional<int> table = std::nullopt;
-    std::optional<int> scope = std::nullopt;
 };
 
 struct Result {
