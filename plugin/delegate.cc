@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <vector>
 
+extern char** environ;
+
 #include "common/error.h"
 #include "common/fd.h"
 
@@ -71,6 +73,11 @@ nlohmann::json exec_delegate(const std::string& type, const Environment& env,
         if (key != "CNI_COMMAND") strings.push_back(key + "=" + value);
     strings.push_back("CNI_COMMAND=" + std::string(command));
     std::vector<char*> envp;
+    for (char** entry = environ; *entry; ++entry) {
+        const std::string_view text(*entry);
+        const std::string_view name = text.substr(0, text.find('='));
+        if (name != "CNI_COMMAND" && env.find(name) == env.end()) envp.push_back(*entry);
+    }
     for (auto& entry : strings) envp.push_back(entry.data());
     envp.push_back(nullptr);
     char* argv[] = {const_cast<char*>(binary.c_str()), nullptr};

@@ -11,7 +11,8 @@
 
 namespace nsveth {
 
-/// Runs plugin `type` for `command`. Returns its stdout parsed as JSON (null when it printed
+/// Runs plugin `type` for `command`, in the process environment with the variables of `env` set
+/// over it and CNI_COMMAND set to `command`. Returns its stdout parsed as JSON (null when it printed
 /// nothing). Throws CniError: the delegate's own error document (code, msg, details) with the
 /// msg prefixed by the plugin's name; kInvalidConfig when `type` is not found in CNI_PATH;
 /// kSystemFailure when it fails without a readable error document.

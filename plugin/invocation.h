@@ -1,5 +1,6 @@
-// Everything one plugin execution received, parsed once: the whole environment and stdin as they
-// came (a delegated plugin gets both verbatim), the CNI variables and the network configuration.
+// Everything one plugin execution received, parsed once: the CNI variables of the environment and
+// stdin as they came (a delegated plugin gets stdin verbatim, and the process environment), the
+// parsed CNI variables and the network configuration.
 #pragma once
 
 #include <string_view>

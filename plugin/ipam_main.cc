@@ -2,5 +2,5 @@
 #include "plugin/process_io.h"
 
 int main() {
-    return nsveth::run_plugin_process(nsveth::kIpamCommands, nsveth::read_environment());
+    return nsveth::run_plugin_process(nsveth::kIpamCommands, nsveth::read_environment("CNI_"));
 }

@@ -11,12 +11,12 @@ extern char** environ;
 
 namespace nsveth {
 
-Environment read_environment() {
+Environment read_environment(std::string_view prefix) {
     Environment env;
     for (char** entry = environ; *entry; ++entry) {
         std::string_view text(*entry);
         auto equals = text.find('=');
-        if (equals != std::string_view::npos)
+        if (equals != std::string_view::npos && text.substr(0, equals).starts_with(prefix))
             env.emplace(std::string(text.substr(0, equals)), std::string(text.substr(equals + 1)));
     }
     return env;

@@ -10,8 +10,9 @@
 
 namespace nsveth {
 
-/// The process environment (environ) as a map.
-Environment read_environment();
+/// The process environment (environ) as a map; with a prefix, only the variables whose names
+/// start with it.
+Environment read_environment(std::string_view prefix = {});
 
 /// All of stdin; empty when stdin is closed or a terminal (VERSION needs none).
 std::string read_stdin();

@@ -4,6 +4,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
 
 #include "tests/support/network.h"
 
@@ -84,6 +87,48 @@ TEST(Ipam, DelegateFailureIsReportedAndNothingIsLeft) {
     EXPECT_NE(json::parse(add.out)["msg"].get<std::string>().find("not found in CNI_PATH"),
               std::string::npos) << add.out;
     EXPECT_EQ(shell_in(network.host().path(), "ip -o link show type veth").out, "");
+}
+
+// A runtime passes its whole environment; nsveth reads only the CNI variables, but a delegated
+// plugin gets all of it, with CNI_COMMAND set to the command it is asked to run.
+TEST(Ipam, DelegateGetsTheProcessEnvironment) {
+    TestNetwork network(47, false);
+    TempDir plugins;
+    const std::string dump = plugins.path() + "/environment";
+    const std::string fake = plugins.path() + "/env-ipam";
+    {
+        std::ofstream script(fake);
+        script << "#!/bin/sh\nenv > \"$NSVETH_TEST_DUMP.$CNI_COMMAND\"\ncat >/dev/null\n"
+                  "[ \"$CNI_COMMAND\" = ADD ] && printf '%s' '{\"cniVersion\": \"1.0.0\", "
+                  "\"ips\": [{\"address\": \"10.77.47.9/24\", \"gateway\": \"10.77.47.1\"}]}'\n"
+                  "exit 0\n";
+    }
+    fs::permissions(fake, fs::perms::owner_all);
+    network.ipam()["type"] = "env-ipam";
+    ScopedNetns pod("nsvt-p");
+    const std::map<std::string, std::string> extra = {
+        {"CNI_PATH", plugins.path() + ":" + plugin_dir()},
+        {"PATH", "/usr/bin:/bin"},
+        {"NSVETH_TEST_DUMP", dump}};
+
+    auto add = network.exec_plugin(nsveth_binary(), "ADD", "env-1", pod.path(), "eth0",
+                                   network.config(), extra);
+    ASSERT_EQ(add.status, 0) << add.out << add.err;
+    EXPECT_EQ(first_address(add.out), "10.77.47.9/24");
+    expect_ok(network.exec_plugin(nsveth_binary(), "DEL", "env-1", pod.path(), "eth0",
+                                  network.config(), extra),
+              "DEL");
+    for (const std::string command : {"ADD", "DEL"}) {
+        std::ifstream file(dump + "." + command);
+        const std::string seen((std::istreambuf_iterator<char>(file)), {});
+        for (const std::string& line : {"NSVETH_TEST_DUMP=" + dump, std::string("PATH=/usr/bin:/bin"),
+                                       "CNI_COMMAND=" + command, std::string("CNI_CONTAINERID=env-1"),
+                                       std::string("CNI_IFNAME=eth0"), "CNI_NETNS=" + pod.path()})
+            EXPECT_NE(seen.find(line + "\n"), std::string::npos) << command << ": " << line << "\n"
+                                                                  << seen;
+        EXPECT_EQ(seen.find("CNI_COMMAND=", seen.find("CNI_COMMAND=") + 1), std::string::npos)
+            << command << ": CNI_COMMAND twice\n" << seen;
+    }
 }
 
 TEST(Ipam, RequestedAddressesFromRuntimeConfigArgsAndCniArgs) {
