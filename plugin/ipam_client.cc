@@ -19,7 +19,7 @@ class BuiltinIpam : public IpamClient {
 public:
     explicit BuiltinIpam(const Invocation& invocation)
         : invocation_(invocation),
-          config_(ipam::parse_config(invocation.config.ipam,
+          config_(ipam::parse_config(invocation.config.ipam(),
                                      requested_ranges(invocation.config.raw))),
           who_{invocation.cni.container_id, invocation.cni.ifname} {}
 
@@ -105,7 +105,7 @@ std::unique_ptr<IpamClient> make_builtin_ipam_client(const Invocation& invocatio
 }
 
 std::unique_ptr<IpamClient> make_ipam_client(const Invocation& invocation) {
-    const auto& ipam = invocation.config.ipam;
+    const auto& ipam = invocation.config.ipam();
     auto type = ipam.find("type");
     if (type == ipam.end() || !type->is_string() || type->get<std::string>().empty())
         throw CniError(kInvalidConfig, "ipam.type missing or not a string");

@@ -106,7 +106,6 @@ NetConfig parse_net_config(std::string_view text) {
     const json* ipam = json_member(raw, "ipam");
     if (!ipam) throw CniError(kInvalidConfig, "missing ipam");
     if (!ipam->is_object()) throw_wrong_type("ipam", *ipam, "an object");
-    config.ipam = *ipam;
 
     if (const json* dns = json_member(raw, "dns")) config.dns = parse_dns(*dns);
     if (const json* prev = json_member(raw, "prevResult")) config.prev_result = parse_result(*prev);

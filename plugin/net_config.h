@@ -17,11 +17,13 @@ struct NetConfig {
     std::string name;
     std::string type;
     int mtu = 0;                    // 0: the kernel's default
-    nlohmann::json ipam;            // the "ipam" object, parsed by ipam::parse_config
     bool ip_masq = false;           // "ipMasq": masquerade the pod's traffic leaving its subnet
     Dns dns;                        // "dns"; when not empty it replaces IPAM's
     std::optional<Result> prev_result;
     nlohmann::json raw;             // the whole document, as received
+
+    /// The "ipam" object of `raw` (parse_net_config checked it is one), for ipam::parse_config.
+    const nlohmann::json& ipam() const { return raw.at("ipam"); }
 };
 
 /// Decodes stdin. Throws CniError: kDecodeFailure for malformed JSON or a key of the wrong type,

@@ -39,7 +39,7 @@ TEST(ParseNetConfig, ReadsAMinimalConfiguration) {
     EXPECT_EQ(config.name, "podnet");
     EXPECT_EQ(config.type, "nsveth");
     EXPECT_EQ(config.mtu, 0);
-    EXPECT_EQ(config.ipam, json::parse(R"({"type": "nsveth-ipam", "subnet": "10.22.0.0/16"})"));
+    EXPECT_EQ(config.ipam(), json::parse(R"({"type": "nsveth-ipam", "subnet": "10.22.0.0/16"})"));
     EXPECT_TRUE(config.dns.empty());
     EXPECT_FALSE(config.prev_result);
     EXPECT_EQ(config.raw, json::parse(config_text()));
