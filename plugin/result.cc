@@ -57,9 +57,13 @@ json render_dns(const Dns& dns) {
     return out;
 }
 
+// Error messages name the value by its path in the document ("prevResult.ips[0].address"); the
+// paths are put together only when a message needs one.
 std::string element(const std::string& path, std::size_t index) {
     return path + "[" + std::to_string(index) + "]";
 }
+
+std::string member_path(const std::string& path, const char* key) { return path + "." + key; }
 
 [[noreturn]] void throw_wrong_type(const std::string& path, const json& value,
                                    const char* expected) {
@@ -78,30 +82,30 @@ void expect_object(const json& value, const std::string& path) {
 
 const json& require_member(const json& object, const char* key, const std::string& path) {
     const json* value = json_member(object, key);
-    if (!value) throw CniError(kDecodeFailure, path + "." + key + ": missing");
+    if (!value) throw CniError(kDecodeFailure, member_path(path, key) + ": missing");
     return *value;
 }
 
-std::string read_string(const json& value, const std::string& path) {
-    if (!value.is_string()) throw_wrong_type(path, value, "a string");
+std::string read_string(const json& value, const std::string& path, const char* key) {
+    if (!value.is_string()) throw_wrong_type(member_path(path, key), value, "a string");
     return value.get<std::string>();
 }
 
 std::string read_optional_string(const json& object, const char* key, const std::string& path) {
     const json* value = json_member(object, key);
-    return value ? read_string(*value, path + "." + key) : std::string();
+    return value ? read_string(*value, path, key) : std::string();
 }
 
 std::optional<int> read_optional_uint(const json& object, const char* key,
                                       const std::string& path) {
     const json* value = json_member(object, key);
     if (!value) return std::nullopt;
-    const std::string member = path + "." + key;
-    if (!value->is_number_integer()) throw_wrong_type(member, *value, "an integer");
+    if (!value->is_number_integer())
+        throw_wrong_type(member_path(path, key), *value, "an integer");
     const bool in_range = value->is_number_unsigned() ? value->get<std::uint64_t>() <= INT_MAX
                                                       : value->get<std::int64_t>() >= 0 &&
                                                             value->get<std::int64_t>() <= INT_MAX;
-    if (!in_range) throw_invalid(member, *value, "not between 0 and 2147483647");
+    if (!in_range) throw_invalid(member_path(path, key), *value, "not between 0 and 2147483647");
     return value->get<int>();
 }
 
@@ -110,10 +114,13 @@ std::vector<std::string> read_string_list(const json& object, const char* key,
     std::vector<std::string> out;
     const json* value = json_member(object, key);
     if (!value) return out;
-    const std::string member = path + "." + key;
-    if (!value->is_array()) throw_wrong_type(member, *value, "an array");
-    for (std::size_t i = 0; i < value->size(); ++i)
-        out.push_back(read_string((*value)[i], element(member, i)));
+    if (!value->is_array()) throw_wrong_type(member_path(path, key), *value, "an array");
+    for (std::size_t i = 0; i < value->size(); ++i) {
+        const json& item = (*value)[i];
+        if (!item.is_string())
+            throw_wrong_type(element(member_path(path, key), i), item, "a string");
+        out.push_back(item.get<std::string>());
+    }
     return out;
 }
 
@@ -128,10 +135,9 @@ void for_each_element(const json& object, const char* key, const std::string& pa
 }
 
 IpPrefix read_prefix(const json& object, const char* key, const std::string& path) {
-    const std::string member = path + "." + key;
     const json& value = require_member(object, key, path);
-    auto prefix = IpPrefix::parse(read_string(value, member));
-    if (!prefix) throw_invalid(member, value, "not an IP address with prefix length");
+    auto prefix = IpPrefix::parse(read_string(value, path, key));
+    if (!prefix) throw_invalid(member_path(path, key), value, "not an IP address with prefix length");
     return *prefix;
 }
 
@@ -141,14 +147,14 @@ std::optional<IpAddress> read_optional_address(const json& object, const char* k
     const std::string text = read_optional_string(object, key, path);
     if (text.empty()) return std::nullopt;
     auto address = IpAddress::parse(text);
-    if (!address) throw_invalid(path + "." + key, object.at(key), "not an IP address");
+    if (!address) throw_invalid(member_path(path, key), object.at(key), "not an IP address");
     return address;
 }
 
 Interface parse_interface(const json& value, const std::string& path) {
     expect_object(value, path);
     Interface out;
-    out.name = read_string(require_member(value, "name", path), path + ".name");
+    out.name = read_string(require_member(value, "name", path), path, "name");
     out.mac = read_optional_string(value, "mac", path);
     out.mtu = read_optional_uint(value, "mtu", path);
     out.sandbox = read_optional_string(value, "sandbox", path);
@@ -161,7 +167,8 @@ IpConfig parse_ip(const json& value, const std::string& path, std::size_t interf
     out.gateway = read_optional_address(value, "gateway", path);
     out.interface = read_optional_uint(value, "interface", path);
     if (out.interface && static_cast<std::size_t>(*out.interface) >= interface_count)
-        throw_invalid(path + ".interface", value.at("interface"), "not an index into interfaces");
+        throw_invalid(member_path(path, "interface"), value.at("interface"),
+                      "not an index into interfaces");
     return out;
 }
 
