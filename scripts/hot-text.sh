@@ -56,6 +56,7 @@ cycle() {  # cycle BINARY CONFIG: ADD, CHECK with its result, DEL
     profile "$1" DEL "$2" >/dev/null
 }
 
+profile "$plugin" VERSION '{"cniVersion": "1.1.0"}' >/dev/null   # as libcni asks
 profile "$plugin" VERSION '{}' >/dev/null
 cycle "$plugin" "$(config nsveth "$ipv4")"
 cycle "$plugin" "$(config nsveth "$dual")"
@@ -82,10 +83,16 @@ cycle "$ipam" "$(config ptp "$dual")"
     echo "{"
     echo "  .text.nsveth_hot :"
     echo "  {"
+    echo "    /* What every call runs without a function section of its own: the C runtime's start"
+    echo "       and exit code, static initializers and main (.text.startup), and _fini. */"
+    echo "    *crt1.o(.text)"
+    echo "    *crtbegin*.o(.text)"
+    echo "    *(.text.startup .text.startup.*)"
+    echo "    KEEP(*(SORT_NONE(.fini)))"
     awk -v plugin="$plugin" -v ipam="$ipam" '
         /^ob=/ { ours = (substr($0, 4) == plugin || substr($0, 4) == ipam) }
         /^fn=/ && ours { print substr($0, 4) }' "$work"/calls.* |
-        grep -v -e '^0x' -e '\.cold$' -e '[^A-Za-z0-9_.$]' |
+        grep -v -e '^0x' -e '\.cold$' -e '[^A-Za-z0-9_.$]' -e '^_GLOBAL__sub_I_' -e '^main$' |
         sed -e 's/C[12]\([EIB]\)/C[12]\1/g' -e 's/D[12]E/D[12]E/g' | LC_ALL=C sort -u |
         sed 's/.*/    *(.text.&)/'
     echo "  }"
