@@ -27,7 +27,8 @@ MachineCpu machine_cpu();
 double own_cpu_s();
 
 /// Gives `pid`, and so every process it forks (policies survive fork and exec), the scheduling
-/// asked for: "rr" (SCHED_RR, priority 1; nice -20 if refused), "nice" (-20) or "normal".
+/// asked for: "rr" (SCHED_RR, priority 1, and pinned to one CPU; nice -20 if refused), "nice"
+/// (-20) or "normal".
 /// Returns what it got, for the report; `warn` hears about refusals.
 std::string apply_scheduling(const std::string& asked, pid_t pid,
                              const std::function<void(const std::string&)>& warn);

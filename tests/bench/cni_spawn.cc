@@ -6,6 +6,9 @@
 // `cni_spawn --exit` measures as the method's own floor. Being one process, it is also what
 // cni_bench gives its scheduling policy to (--scheduling), which every child inherits.
 //
+// cni_bench may also pin it to one CPU (--scheduling rr, see apply_scheduling()); children run
+// there, except staged ones, which take back cni_bench's CPUs before they are released.
+//
 // It is started by cni_bench with a SOCK_SEQPACKET socket as fd 3, and exits when that closes.
 // Requests (one datagram each; SCM_RIGHTS carries the namespace, stdin, stdout and stderr):
 //   RUN    fork a child now, wait4() it, reply one result;
@@ -39,6 +42,7 @@ pid_t staged_pid[kMaxStaged];
 Result results[kMaxStaged];
 int staged = 0;
 int gate[2] = {-1, -1};
+cpu_set_t bench_cpus;  // cni_bench's, which it never pins
 
 double now_ms() {
     timespec ts;
@@ -74,6 +78,7 @@ pid_t spawn(const RequestHeader& header, const int fds[4], int gate_read) {
     if (gate[1] >= 0) close(gate[1]);
     if (setns(fds[0], CLONE_NEWNET) < 0) _exit(126);
     if (gate_read >= 0) {
+        sched_setaffinity(0, sizeof bench_cpus, &bench_cpus);  // a storm uses every CPU
         char byte;
         while (read(gate_read, &byte, 1) < 0 && errno == EINTR) {
         }
@@ -166,6 +171,7 @@ int main(int argc, char** argv) {
     signal(SIGHUP, SIG_IGN);
     signal(SIGPIPE, SIG_IGN);
     fcntl(kSocket, F_SETFD, FD_CLOEXEC);
+    if (sched_getaffinity(getppid(), sizeof bench_cpus, &bench_cpus) < 0) CPU_ZERO(&bench_cpus);
     for (;;) {
         char control[CMSG_SPACE(sizeof(int) * 4)];
         iovec iov{request, sizeof request - 1};
