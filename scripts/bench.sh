@@ -10,7 +10,8 @@
 #   --scale-levels 0,100,1000, --scale-samples N (100), --storm N (64), --no-reference, ...
 #   (DIR/tests/bench/cni_bench --help lists them all).
 # Everything runs in network namespaces that only cni_bench holds, and IPAM state goes to a temp
-# directory on /run: all of it is gone when the script ends, however it ends (Ctrl-C included).
+# directory under /run with a tmpfs of its own (cni_bench's WorkDir says why; --workdir DIR
+# measures another file system): all of it is gone when the script ends, Ctrl-C included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,12 +35,7 @@ fi
 scripts/install-deps.sh containernetworking-plugins
 
 log=$(mktemp)
-workdir=
-cleanup() {
-    rm -f "$log"
-    if [[ -n $workdir ]]; then rm -rf "$workdir"; fi
-}
-trap cleanup EXIT
+trap 'rm -f "$log"' EXIT
 
 targets=(cni_bench cni_floor cni_spawn)
 [[ -n $nsveth ]] || targets+=(nsveth)
@@ -65,6 +61,4 @@ else
 fi
 reference=$(dpkg-query -W -f='containernetworking-plugins ${Version}' containernetworking-plugins 2>/dev/null || true)
 
-workdir=$(mktemp -d /run/nsveth-bench.XXXXXX)
-"$bench" --nsveth "$nsveth" --nsveth-label "$label" --reference-label "$reference" \
-    --workdir "$workdir" "${args[@]}"
+"$bench" --nsveth "$nsveth" --nsveth-label "$label" --reference-label "$reference" "${args[@]}"
