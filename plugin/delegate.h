@@ -12,9 +12,9 @@
 namespace nsveth {
 
 /// Runs plugin `type` for `command`, in the process environment with the variables of `env` set
-/// over it and CNI_COMMAND set to `command`. Returns its stdout parsed as JSON (null when it printed
-/// nothing). Throws CniError: the delegate's own error document (code, msg, details) with the
-/// msg prefixed by the plugin's name; kInvalidConfig when `type` is not found in CNI_PATH;
+/// over it and CNI_COMMAND set to `command`. Returns its stdout parsed as JSON (null when it
+/// printed nothing). Throws CniError: the delegate's own error document (code, msg, details) with
+/// the msg prefixed by the plugin's name; kInvalidConfig when `type` is not found in CNI_PATH;
 /// kSystemFailure when it fails without a readable error document.
 nlohmann::json exec_delegate(const std::string& type, const Environment& env,
                              std::string_view command, std::string_view input);
