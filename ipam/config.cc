@@ -4,6 +4,7 @@
 #include "ipam/config.h"
 
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "common/error.h"
 
@@ -19,65 +20,70 @@ std::string as_json(const std::string& text) { return json(text).dump(); }
 
 const char* family_name(const IpAddress& ip) { return ip.is_v4() ? "IPv4" : "IPv6"; }
 
+// The key path of a member ("ipam.ranges[0][1].gateway"), put together only for a message.
+struct KeyPath {
+    std::string_view parent;
+    const char* key;
+    std::string str() const { return std::string(parent) + "." + key; }
+};
+
 // The member `key` of `object`; nullptr when absent or null (JSON null means "not given").
 const json* member(const json& object, const char* key) {
     auto it = object.find(key);
     return it == object.end() || it->is_null() ? nullptr : &*it;
 }
 
-std::optional<std::string> optional_string(const json& object, const char* key,
-                                           const std::string& key_path) {
-    const json* value = member(object, key);
+std::optional<std::string> optional_string(const json& object, KeyPath where) {
+    const json* value = member(object, where.key);
     if (!value) return std::nullopt;
-    if (!value->is_string()) invalid(key_path + " " + value->dump() + " is not a string");
+    if (!value->is_string()) invalid(where.str() + " " + value->dump() + " is not a string");
     return value->get<std::string>();
 }
 
 // A non-negative integer no larger than `max`, or nullopt when absent.
-std::optional<int> optional_uint(const json& object, const char* key, const std::string& key_path,
-                                 long long max) {
-    const json* value = member(object, key);
+std::optional<int> optional_uint(const json& object, KeyPath where, long long max) {
+    const json* value = member(object, where.key);
     if (!value) return std::nullopt;
     if (!value->is_number_integer() || value->get<long long>() < 0 ||
         value->get<long long>() > max)
-        invalid(key_path + " " + value->dump() + " is not an integer from 0 to " +
+        invalid(where.str() + " " + value->dump() + " is not an integer from 0 to " +
                 std::to_string(max));
     return static_cast<int>(value->get<long long>());
 }
 
-IpPrefix parse_prefix(const std::string& text, const std::string& key_path) {
+IpPrefix parse_prefix(const std::string& text, KeyPath where) {
     std::optional<IpPrefix> prefix = IpPrefix::parse(text);
-    if (!prefix) invalid(key_path + " " + as_json(text) + " is not an address/length prefix");
+    if (!prefix) invalid(where.str() + " " + as_json(text) + " is not an address/length prefix");
     if (prefix->has_host_bits())
-        invalid(key_path + " " + as_json(text) + " has host bits set (network is " +
+        invalid(where.str() + " " + as_json(text) + " has host bits set (network is " +
                 prefix->network().to_string() + ")");
     return *prefix;
 }
 
-IpAddress parse_address(const std::string& text, const std::string& key_path) {
+IpAddress parse_address(const std::string& text, KeyPath where) {
     std::optional<IpAddress> ip = IpAddress::parse(text);
-    if (!ip) invalid(key_path + " " + as_json(text) + " is not an IP address");
+    if (!ip) invalid(where.str() + " " + as_json(text) + " is not an IP address");
     return *ip;
 }
 
 // An address given for a range of `subnet`: same family and inside the subnet.
-IpAddress parse_address_in(const std::string& text, const std::string& key_path,
-                           const IpPrefix& subnet) {
-    IpAddress ip = parse_address(text, key_path);
+IpAddress parse_address_in(const std::string& text, KeyPath where, const IpPrefix& subnet) {
+    IpAddress ip = parse_address(text, where);
     if (ip.family() != subnet.family())
-        invalid(key_path + " " + as_json(text) + " is " + family_name(ip) + " but subnet " +
+        invalid(where.str() + " " + as_json(text) + " is " + family_name(ip) + " but subnet " +
                 subnet.to_string() + " is " + family_name(subnet.address()));
     if (!subnet.contains(ip))
-        invalid(key_path + " " + as_json(text) + " is outside subnet " + subnet.to_string());
+        invalid(where.str() + " " + as_json(text) + " is outside subnet " + subnet.to_string());
     return ip;
 }
 
 // One range from the keys subnet/rangeStart/rangeEnd/gateway of `object` (a ranges entry, or
 // the ipam object itself for the legacy form); `path` is the object's key path.
 Range parse_range(const json& object, const std::string& path) {
-    std::optional<std::string> subnet_text = optional_string(object, "subnet", path + ".subnet");
+    const KeyPath subnet_path{path, "subnet"};
+    std::optional<std::string> subnet_text = optional_string(object, subnet_path);
     if (!subnet_text) invalid(path + ".subnet is missing");
-    IpPrefix subnet = parse_prefix(*subnet_text, path + ".subnet");
+    IpPrefix subnet = parse_prefix(*subnet_text, subnet_path);
     // Network and broadcast address plus one host: anything smaller has nothing to hand out.
     if (subnet.length() >= subnet.address().bit_length() - 1)
         invalid(path + ".subnet " + as_json(*subnet_text) + " is too small to allocate from");
@@ -86,12 +92,12 @@ Range parse_range(const json& object, const std::string& path) {
     const IpAddress lowest = subnet.first().next();
     const IpAddress highest = subnet.address().is_v4() ? subnet.last().prev() : subnet.last();
     auto bounded = [&](const char* key, const IpAddress& fallback) {
-        std::string key_path = path + "." + key;
-        std::optional<std::string> text = optional_string(object, key, key_path);
+        const KeyPath where{path, key};
+        std::optional<std::string> text = optional_string(object, where);
         if (!text) return fallback;
-        IpAddress ip = parse_address_in(*text, key_path, subnet);
+        IpAddress ip = parse_address_in(*text, where, subnet);
         if (ip < lowest || ip > highest)
-            invalid(key_path + " " + as_json(*text) + " is not a usable host address of " +
+            invalid(where.str() + " " + as_json(*text) + " is not a usable host address of " +
                     subnet.to_string() + " (" + lowest.to_string() + " - " + highest.to_string() +
                     ")");
         return ip;
@@ -103,8 +109,9 @@ Range parse_range(const json& object, const std::string& path) {
                 ".rangeEnd " + range_end.to_string());
 
     IpAddress gateway = lowest;
-    if (auto text = optional_string(object, "gateway", path + ".gateway"))
-        gateway = parse_address_in(*text, path + ".gateway", subnet);
+    const KeyPath gateway_path{path, "gateway"};
+    if (auto text = optional_string(object, gateway_path))
+        gateway = parse_address_in(*text, gateway_path, subnet);
     return Range{subnet, range_start, range_end, gateway};
 }
 
@@ -210,27 +217,27 @@ std::vector<Route> parse_routes(const json& ipam) {
         const json& entry = (*value)[i];
         std::string path = "ipam.routes[" + std::to_string(i) + "]";
         if (!entry.is_object()) invalid(path + " " + entry.dump() + " is not an object");
-        std::optional<std::string> dst = optional_string(entry, "dst", path + ".dst");
+        std::optional<std::string> dst = optional_string(entry, {path, "dst"});
         if (!dst) invalid(path + ".dst is missing");
-        Route route{.dst = parse_prefix(*dst, path + ".dst")};
-        if (auto gw = optional_string(entry, "gw", path + ".gw")) {
-            route.gw = parse_address(*gw, path + ".gw");
+        Route route{.dst = parse_prefix(*dst, {path, "dst"})};
+        if (auto gw = optional_string(entry, {path, "gw"})) {
+            route.gw = parse_address(*gw, {path, "gw"});
             if (route.gw->family() != route.dst.family())
                 invalid(path + ".gw " + as_json(*gw) + " is " + family_name(*route.gw) +
                         " but dst " + as_json(*dst) + " is " + family_name(route.dst.address()));
         }
-        route.mtu = optional_uint(entry, "mtu", path + ".mtu", 65535);
-        route.advmss = optional_uint(entry, "advmss", path + ".advmss", 65535);
-        route.priority = optional_uint(entry, "priority", path + ".priority", 0x7fffffff);
-        route.table = optional_uint(entry, "table", path + ".table", 0x7fffffff);
-        route.scope = optional_uint(entry, "scope", path + ".scope", 255);
+        route.mtu = optional_uint(entry, {path, "mtu"}, 65535);
+        route.advmss = optional_uint(entry, {path, "advmss"}, 65535);
+        route.priority = optional_uint(entry, {path, "priority"}, 0x7fffffff);
+        route.table = optional_uint(entry, {path, "table"}, 0x7fffffff);
+        route.scope = optional_uint(entry, {path, "scope"}, 255);
         routes.push_back(std::move(route));
     }
     return routes;
 }
 
 std::string parse_data_dir(const json& ipam) {
-    std::optional<std::string> dir = optional_string(ipam, "dataDir", "ipam.dataDir");
+    std::optional<std::string> dir = optional_string(ipam, {"ipam", "dataDir"});
     if (!dir) return kDefaultDataDir;
     // A relative directory would depend on the runtime's working directory.
     if (dir->empty() || dir->front() != '/')
@@ -248,7 +255,7 @@ Config parse_config(const nlohmann::json& ipam, const nlohmann::json* ip_ranges)
     config.data_dir = parse_data_dir(ipam);
     // Stored as given: the plugin reads it when it builds the result, relative paths included,
     // as host-local does. "" means unset, like an absent key.
-    config.resolv_conf = optional_string(ipam, "resolvConf", "ipam.resolvConf").value_or("");
+    config.resolv_conf = optional_string(ipam, {"ipam", "resolvConf"}).value_or("");
     return config;
 }
 
