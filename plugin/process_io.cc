@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <memory>
 
 extern char** environ;
 
@@ -25,13 +24,12 @@ Environment read_environment(std::string_view prefix) {
 std::string read_stdin() {
     std::string input;
     if (isatty(STDIN_FILENO)) return input;
-    // On the heap: a 16 KiB stack array would push every later call 16 KiB deeper, and each
-    // stack page a process touches costs it a page fault.
-    constexpr std::size_t kChunk = 16384;
-    const std::unique_ptr<char[]> buffer(new char[kChunk]);
+    // One page on the stack, at a depth the later calls reach anyway: a bigger array, or one on
+    // the heap, is one more page for the process to fault in (a configuration is rarely larger).
+    char buffer[4096];
     ssize_t length;
-    while ((length = ::read(STDIN_FILENO, buffer.get(), kChunk)) > 0)
-        input.append(buffer.get(), static_cast<std::size_t>(length));
+    while ((length = ::read(STDIN_FILENO, buffer, sizeof buffer)) > 0)
+        input.append(buffer, static_cast<std::size_t>(length));
     return input;
 }
 
