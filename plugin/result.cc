@@ -20,8 +20,11 @@ namespace {
 
 using nlohmann::json;
 
+// Members are assigned one by one: an initializer list ({{"name", ...}}) builds a two-element
+// array per member first.
 json render_interface(const Interface& interface, bool with_1_1_fields) {
-    json out = {{"name", interface.name}};
+    json out;
+    out["name"] = interface.name;
     if (!interface.mac.empty()) out["mac"] = interface.mac;
     if (with_1_1_fields && interface.mtu) out["mtu"] = *interface.mtu;
     if (!interface.sandbox.empty()) out["sandbox"] = interface.sandbox;
@@ -29,7 +32,8 @@ json render_interface(const Interface& interface, bool with_1_1_fields) {
 }
 
 json render_ip(const IpConfig& ip, bool with_version) {
-    json out = {{"address", ip.address.to_string()}};
+    json out;
+    out["address"] = ip.address.to_string();
     if (with_version) out["version"] = ip.address.address().is_v4() ? "4" : "6";
     if (ip.gateway) out["gateway"] = ip.gateway->to_string();
     if (ip.interface) out["interface"] = *ip.interface;
@@ -37,7 +41,8 @@ json render_ip(const IpConfig& ip, bool with_version) {
 }
 
 json render_route(const Route& route, bool with_1_1_fields) {
-    json out = {{"dst", route.dst.to_string()}};
+    json out;
+    out["dst"] = route.dst.to_string();
     if (route.gw) out["gw"] = route.gw->to_string();
     if (!with_1_1_fields) return out;
     if (route.mtu) out["mtu"] = *route.mtu;
@@ -203,7 +208,8 @@ json render_result(const Result& result, std::string_view version) {
     const bool with_ip_version = compare_versions(version, "1.0.0") < 0;
     const bool with_1_1_fields = compare_versions(version, "1.1.0") >= 0;
 
-    json out = {{"cniVersion", std::string(version)}};
+    json out;
+    out["cniVersion"] = std::string(version);
     for (const Interface& interface : result.interfaces)
         out["interfaces"].push_back(render_interface(interface, with_1_1_fields));
     for (const IpConfig& ip : result.ips) out["ips"].push_back(render_ip(ip, with_ip_version));
