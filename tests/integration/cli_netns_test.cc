@@ -2,6 +2,7 @@
 // `ip netns` on the same namespaces. Every namespace has a unique throwaway name and is removed
 // however the test ends; the -all commands run in a private mount namespace whose /var/run/netns
 // is an empty tmpfs, so they never see (or delete) anybody else's namespaces.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
@@ -12,9 +13,11 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 #include "common/error.h"
+#include "common/fd.h"
 #include "netns/named_netns.h"
 #include "netns/netns_lookup.h"
 #include "tests/support/network.h"
@@ -169,11 +172,16 @@ bool has_inotify_watch(int pid) {
     // error_code (a range-for's increment would throw).
     std::error_code error;
     const std::string dir = "/proc/" + std::to_string(pid) + "/fdinfo";
+    // An fd closed between listing and reading makes read() fail (ENOENT), which an ifstream
+    // turns into an exception: plain read(), and such an fd simply has no watch.
     for (std::filesystem::directory_iterator it(dir, error), end; !error && it != end;
          it.increment(error)) {
-        std::ifstream in(it->path());
-        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        if (text.find("inotify wd:") != std::string::npos) return true;
+        Fd file(::open(it->path().c_str(), O_RDONLY | O_CLOEXEC));
+        char text[4096];
+        const ssize_t length = file ? ::read(file.get(), text, sizeof text - 1) : -1;
+        if (length > 0 && std::string_view(text, static_cast<std::size_t>(length)).find(
+                              "inotify wd:") != std::string_view::npos)
+            return true;
     }
     return false;
 }
