@@ -50,16 +50,19 @@ std::vector<RouteEntry> list_routes(NetlinkSocket& socket, int family, std::uint
     std::vector<RouteEntry> routes;
     socket.dump(message, "list routes", [&](const nlmsghdr* nlh) {
         const auto* rtm = static_cast<const rtmsg*>(mnl_nlmsg_get_payload(nlh));
-        if (rtm->rtm_family != family || rtm->rtm_type != RTN_UNICAST) return;
-        const std::size_t size = family == AF_INET ? 4 : 16;
+        const int found = rtm->rtm_family;
+        if ((found != AF_INET && found != AF_INET6) || (family != AF_UNSPEC && found != family) ||
+            rtm->rtm_type != RTN_UNICAST)
+            return;
+        const std::size_t size = found == AF_INET ? 4 : 16;
         static constexpr unsigned char kZero[16] = {};
-        RouteEntry route{.dst = IpPrefix(IpAddress::from_bytes(family, kZero), rtm->rtm_dst_len)};
+        RouteEntry route{.dst = IpPrefix(IpAddress::from_bytes(found, kZero), rtm->rtm_dst_len)};
         route.scope = rtm->rtm_scope;
         route.table = rtm->rtm_table;
         for_each_attribute(nlh, sizeof(rtmsg), [&](const nlattr* attr) {
             auto type = mnl_attr_get_type(attr);
             bool is_address = mnl_attr_get_payload_len(attr) == size;
-            auto address = [&] { return IpAddress::from_bytes(family, mnl_attr_get_payload(attr)); };
+            auto address = [&] { return IpAddress::from_bytes(found, mnl_attr_get_payload(attr)); };
             switch (type) {
                 case RTA_DST:
                     if (is_address) route.dst = IpPrefix(address(), rtm->rtm_dst_len);

@@ -28,8 +28,8 @@ void add_route(NetlinkSocket& socket, const RouteEntry& route, std::string_view 
 /// The same request, queued in `batch`.
 void add_route(NetlinkBatch& batch, const RouteEntry& route, std::string_view ifname);
 
-/// The unicast routes of `family` in `table`, only those out of link `ifindex` unless it is 0.
-/// Throws SystemError.
+/// The unicast routes of `family` (AF_INET, AF_INET6, or AF_UNSPEC for both in one dump) in
+/// `table`, only those out of link `ifindex` unless it is 0. Throws SystemError.
 std::vector<RouteEntry> list_routes(NetlinkSocket& socket, int family, std::uint32_t table,
                                     int ifindex = 0);
 

@@ -1,6 +1,7 @@
 // CHECK: compare the kernel and the IPAM store with prevResult. Reads only; the first difference
 // is the error. Extra addresses and routes are allowed (a later plugin may have added them).
 #include <linux/rtnetlink.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <map>
@@ -42,13 +43,20 @@ void expect_addresses(NetlinkSocket& socket, const LinkInfo& link,
     }
 }
 
+// One dump per table and link, of both families at once when both are expected.
 void expect_routes(NetlinkSocket& socket, const std::string& ifname,
                    const std::vector<RouteEntry>& expected) {
-    std::map<std::pair<int, std::uint32_t>, std::vector<RouteEntry>> present;  // (family, table)
+    std::map<std::pair<std::uint32_t, int>, std::vector<RouteEntry>> present;  // (table, link)
     for (const auto& route : expected) {
-        const auto key = std::make_pair(route.dst.family(), route.table);
-        if (!present.count(key))
-            present[key] = list_routes(socket, key.first, key.second, route.ifindex);
+        const auto key = std::make_pair(route.table, route.ifindex);
+        if (!present.count(key)) {
+            int family = route.dst.family();
+            for (const auto& other : expected)
+                if (std::make_pair(other.table, other.ifindex) == key &&
+                    other.dst.family() != family)
+                    family = AF_UNSPEC;
+            present[key] = list_routes(socket, family, key.first, key.second);
+        }
         const auto& candidates = present[key];
         bool found = std::any_of(candidates.begin(), candidates.end(), [&](const RouteEntry& entry) {
             return entry.dst == route.dst && entry.gateway == route.gateway &&
