@@ -20,8 +20,9 @@
 //      forwarding on for each family in use (read first, written only when off, as nsveth does).
 // What nsveth does beyond that are reads (existence checks, lookups, disable_ipv6 of a fresh
 // namespace, which is already 0) and its IPAM. check reads what nsveth's CHECK reads from the
-// kernel, in the same order: in NETNS the link IFNAME, its addresses and, per FAMILY, its routes
-// in the main table; then the same for HOSTVETH in the host. Nothing is compared: the floor of a
+// kernel, in the same order: in NETNS the link IFNAME, its addresses and its routes in the main
+// table (one dump: of the FAMILY given, or of both at once when both are); then the same for
+// HOSTVETH in the host. Nothing is compared: the floor of a
 // CHECK is getting the answers. del deletes HOSTVETH, which takes the pair and every route over
 // it; nsveth's DEL does that plus its IPAM release.
 // Exit status 0 on success; on failure 1 and one line on stderr. It uses libc and libmnl only, no
@@ -346,11 +347,13 @@ int check(int argc, char** argv) {
         Socket& socket;
         const char* name;
     } sides[] = {{pod, argv[3]}, {host, argv[4]}};
+    bool v4 = false, v6 = false;
+    for (int i = 5; i < argc; ++i) (std::atoi(argv[i]) == 6 ? v6 : v4) = true;
+    const int family = v4 && v6 ? AF_UNSPEC : v6 ? AF_INET6 : AF_INET;
     for (const auto& side : sides) {
         const int index = link_index(side.socket, side.name);
         dump_addresses(side.socket, index);
-        for (int i = 5; i < argc; ++i)
-            dump_routes(side.socket, std::atoi(argv[i]) == 6 ? AF_INET6 : AF_INET, index);
+        dump_routes(side.socket, family, index);
     }
     return 0;
 }
