@@ -85,6 +85,27 @@ TEST(Lifecycle, DualStackAddTrafficCheckTamperDelete) {
     expect_success(check, "CHECK");
     EXPECT_EQ(check.out, "");
 
+    // One dump reads both families' routes; each is still checked. The pod's IPv6 default
+    // route, then the host's route to the pod's IPv6 address: CHECK names what is missing.
+    expect_success(shell_in(pod.path(), "ip -6 route del default"), "drop the v6 default");
+    auto no_default = network.exec("CHECK", "ctr-1", pod.path(), "eth0", check_config);
+    EXPECT_NE(no_default.status, 0);
+    EXPECT_NE(no_default.out.find("route ::/0 via fd00:77:1::1"), std::string::npos)
+        << no_default.out;
+    expect_success(shell_in(pod.path(), "ip -6 route add default via fd00:77:1::1 dev eth0"),
+                   "restore the v6 default");
+    expect_success(shell_in(network.host().path(), "ip -6 route del " + v6 + "/128"),
+                   "drop the host route");
+    auto no_host_route = network.exec("CHECK", "ctr-1", pod.path(), "eth0", check_config);
+    EXPECT_NE(no_host_route.status, 0);
+    EXPECT_NE(no_host_route.out.find("route " + v6 + "/128 dev " + host_veth),
+              std::string::npos) << no_host_route.out;
+    expect_success(shell_in(network.host().path(),
+                            "ip -6 route add " + v6 + "/128 dev " + host_veth),
+                   "restore the host route");
+    expect_success(network.exec("CHECK", "ctr-1", pod.path(), "eth0", check_config),
+                   "CHECK once restored");
+
     // Tamper: remove the pod's IPv4 address; CHECK must name it.
     expect_success(shell_in(pod.path(), "ip addr del " + v4 + "/24 dev eth0"), "tamper");
     auto broken = network.exec("CHECK", "ctr-1", pod.path(), "eth0", check_config);
