@@ -139,7 +139,8 @@ TEST(RuntimeInputs, RouteAndLinkOptionsAreAppliedAndReported) {
     ScopedNetns other("nsvt-p");
     auto add_old = network.exec("ADD", "opts-old", other.path(), "eth0", old);
     ASSERT_EQ(add_old.status, 0) << add_old.out;
-    for (const auto& route : json::parse(add_old.out)["routes"])
+    const json old_result = json::parse(add_old.out);  // the loop below reads into it
+    for (const auto& route : old_result["routes"])
         EXPECT_FALSE(route.contains("mtu") || route.contains("table"));
 
     expect_ok(network.exec("DEL", "opts", pod.path(), "eth0", config), "DEL");
