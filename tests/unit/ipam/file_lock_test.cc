@@ -71,6 +71,11 @@ TEST_F(FileLockTest, WaitsForAHolderThatLetsGo) {
 // With no descriptor left for an inotify watch (a node out of inotify instances fails the same
 // way), the wait falls back to polling and still ends at the timeout instead of spinning.
 TEST_F(FileLockTest, BusyLockTimesOutWithoutAnInotifyWatch) {
+#ifdef NSVETH_SANITIZED
+    // The sanitizer runtimes open descriptors of their own (UBSan checks the exception's type
+    // through a pipe) and report a false error in a process that has none left.
+    GTEST_SKIP() << "needs a build without sanitizers";
+#endif
     FileLock held = lock(100ms);
     const pid_t child = ::fork();
     ASSERT_GE(child, 0);
