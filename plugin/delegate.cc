@@ -7,12 +7,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <string_view>
 #include <vector>
-
-extern char** environ;
 
 #include "common/error.h"
 #include "common/fd.h"
+
+extern char** environ;
 
 namespace nsveth {
 
