@@ -14,7 +14,6 @@
 namespace nsveth::ipam {
 namespace {
 
-using nlohmann::json;
 using test::attachment;
 using test::kNetwork;
 using test::names_in;
@@ -37,11 +36,6 @@ protected:
     }
     /// The kernel "reboots" with boot id `id`.
     void boot(const std::string& id) const { std::ofstream(source_) << id << "\n"; }
-
-    Config dual_stack() const {
-        return config_for(json::array({json::array({{{"subnet", "10.22.0.0/24"}}}),
-                                       json::array({{{"subnet", "fd00::/64"}}})}));
-    }
 
     std::string source_;
 };

@@ -15,7 +15,6 @@
 namespace nsveth::ipam {
 namespace {
 
-using nlohmann::json;
 using test::attachment;
 using test::kNetwork;
 using test::names_in;
@@ -76,8 +75,7 @@ class CrashTest : public test::IpamTest {};
 
 TEST_F(CrashTest, AReserveKilledAtAnySyscallLeavesNothingDelAndGcCannotClean) {
     // Dual stack, so a reserve makes two claims.
-    Config config = config_for(json::array(
-        {json::array({{{"subnet", "10.22.0.0/24"}}}), json::array({{{"subnet", "fd00::/64"}}})}));
+    Config config = dual_stack();
     const AttachmentId bystander = attachment("bystander");
     reserve(config, kNetwork, bystander);  // 10.22.0.2, fd00::2: must survive everything
     const Names bystander_files{"10.22.0.2", "fd00::2"};

@@ -15,7 +15,6 @@
 namespace nsveth::ipam {
 namespace {
 
-using nlohmann::json;
 using test::attachment;
 using test::kNetwork;
 using test::names_in;
@@ -26,10 +25,6 @@ using Names = std::set<std::string>;
 
 class GcTest : public test::IpamTest {
 protected:
-    Config dual_stack() const {
-        return config_for(json::array({json::array({{{"subnet", "10.22.0.0/24"}}}),
-                                       json::array({{{"subnet", "fd00::/64"}}})}));
-    }
     // The bookkeeping GC must keep.
     void expect_bookkeeping_kept() const {
         for (const char* name : {"lock", "boot_id", "last_reserved_ip.0", "last_reserved_ip.1"})

@@ -19,6 +19,12 @@ protected:
     Config config_for(const nlohmann::json& ranges) const {
         return parse_config({{"ranges", ranges}, {"dataDir", dir_}});
     }
+    /// Two range sets, 10.22.0.0/24 and fd00::/64: a reservation claims one address of each.
+    Config dual_stack() const {
+        return config_for(nlohmann::json::array(
+            {nlohmann::json::array({{{"subnet", "10.22.0.0/24"}}}),
+             nlohmann::json::array({{{"subnet", "fd00::/64"}}})}));
+    }
     /// A config with one range set holding one range.
     Config config_for_range(const nlohmann::json& range) const {
         return config_for(nlohmann::json::array({nlohmann::json::array({range})}));

@@ -10,7 +10,6 @@
 namespace nsveth::ipam {
 namespace {
 
-using nlohmann::json;
 using test::attachment;
 using test::kNetwork;
 using test::names_in;
@@ -19,13 +18,7 @@ using test::reserve_one;
 using test::texts;
 using Texts = std::vector<std::string>;
 
-class ReleaseTest : public test::IpamTest {
-protected:
-    Config dual_stack() const {
-        return config_for(json::array({json::array({{{"subnet", "10.22.0.0/24"}}}),
-                                       json::array({{{"subnet", "fd00::/64"}}})}));
-    }
-};
+class ReleaseTest : public test::IpamTest {};
 
 TEST_F(ReleaseTest, RemovesTheAttachmentsAddressesAndIndexOnly) {
     Config config = dual_stack();
