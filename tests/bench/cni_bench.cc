@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -25,6 +26,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <random>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -256,9 +258,23 @@ class Bench {
                  << ',' << run.cpu_ms << ',' << run.max_rss_kib << ',' << run.status << '\n';
     }
 
+    /// An untimed pause of a random length, uniform in [0, 20 ms), before each measured DEL.
+    /// A DEL waits for RCU grace periods, which the kernel advances on its timer tick, so its
+    /// wall time comes in steps of a tick (4 ms at HZ=250). Called back to back, the calls of a
+    /// cycle would start every DEL of a subject at the same tick phase, the one that the ADD and
+    /// CHECK before it happen to take, and its median would move by a whole step with a 0.1 ms
+    /// change in those calls. A runtime's DELs come at any phase; 20 ms is a whole number of
+    /// ticks for HZ 100, 250, 300 and 1000, so the phase is uniform.
+    void random_tick_phase() {
+        const long ns = std::uniform_int_distribution<long>(0, 19'999'999)(phase_random_);
+        timespec left{0, ns};
+        while (nanosleep(&left, &left) < 0 && errno == EINTR) check_interrupted();
+    }
+
     /// ADD, CHECK (when the subject has one), DEL; into `stats` unless it is a warm-up.
     void cycle(Series& series, Pod& pod, std::map<Verb, Samples>* stats) {
         for (Verb verb : {Verb::kAdd, Verb::kCheck, Verb::kDel}) {
+            if (verb == Verb::kDel) random_tick_phase();
             Run run = call(series, verb, pod);
             if (stats) (*stats)[verb].add(run);
         }
@@ -333,6 +349,7 @@ class Bench {
                     const std::size_t s = (static_cast<std::size_t>(i) + k) % all.size();
                     auto& [add, del] = scale_[{all[s].kind, level}];
                     add.add(call(all[s], Verb::kAdd, pods[s][i]));
+                    random_tick_phase();
                     del.add(call(all[s], Verb::kDel, pods[s][i]));
                 }
             }
@@ -486,7 +503,9 @@ class Bench {
                "order; "
             << options_.warmup
             << " warm-up cycles per series are not counted. Each phase starts once the kernel "
-               "has finished destroying the previous phase's namespaces. "
+               "has finished destroying the previous phase's namespaces. Each DEL follows an "
+               "untimed pause of random length (0-20 ms), so that it starts at a random phase of "
+               "the kernel's timer tick, which its RCU waits advance on. "
             << "Children run with " << scheduling_ << ".\n";
         return out.str();
     }
@@ -699,9 +718,8 @@ class Bench {
                 "\nDEL's wall time is mostly the kernel waiting while it unregisters the veth "
                 "(RCU grace periods): the floor's DEL uses " +
                 ms(floor_del->cpu_median()) + " ms of CPU in " + ms(floor_del->wall_median()) +
-                " ms. Its ratio to the floor therefore varies from run to run (by ±15 % on the "
-                "2-CPU VM it was written on); the CPU ratios above show nsveth's own "
-                "share.\n";
+                " ms; the rest comes in steps of a timer tick. The CPU ratios above show "
+                "nsveth's own share.\n";
         return text;
     }
 
@@ -711,6 +729,7 @@ class Bench {
     std::string scheduling_;
     std::ofstream samples_;
     std::string phase_;
+    std::minstd_rand phase_random_{20261129};  // fixed seed: the same pauses in every run
     bool have_reference_ = false;
     long method_rss_kib_ = 0;
     std::vector<std::pair<std::string, Samples>> startup_;
