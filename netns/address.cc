@@ -24,13 +24,6 @@ void add_address(NetlinkBatch& batch, int ifindex, std::string_view ifname,
     batch.add(message, "add address " + address.to_string() + " to " + std::string(ifname));
 }
 
-void add_address(NetlinkSocket& socket, int ifindex, std::string_view ifname,
-                 const IpPrefix& address, unsigned flags) {
-    NetlinkBatch batch;
-    add_address(batch, ifindex, ifname, address, flags);
-    socket.commit(batch);
-}
-
 std::vector<AddressInfo> list_addresses(NetlinkSocket& socket, int ifindex) {
     // With strict checking the kernel dumps only this link's addresses, whatever the number of
     // links (a host with many veths); the filter below still holds on kernels without it.

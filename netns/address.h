@@ -19,10 +19,8 @@ struct AddressInfo {
 /// routes are installed explicitly.
 unsigned default_address_flags();
 
-/// Adds `address` to link `ifindex` (`ifname` names it in messages). Throws SystemError.
-void add_address(NetlinkSocket& socket, int ifindex, std::string_view ifname,
-                 const IpPrefix& address, unsigned flags);
-/// The same request, queued in `batch`.
+/// Queues the addition of `address` to link `ifindex` in `batch` (`ifname` names it in messages);
+/// NetlinkSocket::commit sends it.
 void add_address(NetlinkBatch& batch, int ifindex, std::string_view ifname,
                  const IpPrefix& address, unsigned flags);
 

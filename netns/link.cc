@@ -99,12 +99,6 @@ void set_link_up(NetlinkBatch& batch, int index, std::string_view name) {
     batch.add(message, "set link " + std::string(name) + " up");
 }
 
-void set_link_up(NetlinkSocket& socket, int index, std::string_view name) {
-    NetlinkBatch batch;
-    set_link_up(batch, index, name);
-    socket.commit(batch);
-}
-
 bool try_delete_link(NetlinkSocket& socket, std::string_view name) {
     NetlinkMessage message(RTM_DELLINK, 0);
     message.header<ifinfomsg>().ifi_family = AF_UNSPEC;

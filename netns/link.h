@@ -40,9 +40,7 @@ void create_veth(NetlinkSocket& socket, const VethPair& pair);
 /// The link called `name`, nullopt when there is none. Throws SystemError on other failures.
 std::optional<LinkInfo> find_link(NetlinkSocket& socket, std::string_view name);
 
-/// Sets IFF_UP on link `index` (`name` is for messages). Throws SystemError.
-void set_link_up(NetlinkSocket& socket, int index, std::string_view name);
-/// The same request, queued in `batch`.
+/// Queues setting IFF_UP on link `index` in `batch` (`name` is for messages).
 void set_link_up(NetlinkBatch& batch, int index, std::string_view name);
 
 /// Deletes the link called `name`; false when it did not exist. Throws SystemError otherwise.

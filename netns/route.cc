@@ -32,12 +32,6 @@ void add_route(NetlinkBatch& batch, const RouteEntry& route, std::string_view if
     batch.add(message, action + " dev " + std::string(ifname));
 }
 
-void add_route(NetlinkSocket& socket, const RouteEntry& route, std::string_view ifname) {
-    NetlinkBatch batch;
-    add_route(batch, route, ifname);
-    socket.commit(batch);
-}
-
 std::vector<RouteEntry> list_routes(NetlinkSocket& socket, int family, std::uint32_t table,
                                     int ifindex) {
     // With strict checking the kernel filters by table and output link itself, so the dump does

@@ -23,9 +23,7 @@ struct RouteEntry {
     std::optional<std::uint32_t> advmss = std::nullopt;
 };
 
-/// Adds `route` (NLM_F_EXCL); `ifname` names the link in messages. Throws SystemError.
-void add_route(NetlinkSocket& socket, const RouteEntry& route, std::string_view ifname);
-/// The same request, queued in `batch`.
+/// Queues the addition of `route` (NLM_F_EXCL) in `batch`; `ifname` names the link in messages.
 void add_route(NetlinkBatch& batch, const RouteEntry& route, std::string_view ifname);
 
 /// The unicast routes of `family` (AF_INET, AF_INET6, or AF_UNSPEC for both in one dump) in

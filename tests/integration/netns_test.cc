@@ -23,6 +23,14 @@ NetlinkSocket socket_in(const Netns& netns) {
     return NetlinkSocket::open(netns.path());
 }
 
+/// Sends the requests that `queue` puts in a batch, as ADD does.
+template <typename Queue>
+void commit(NetlinkSocket& socket, Queue&& queue) {
+    NetlinkBatch batch;
+    queue(batch);
+    socket.commit(batch);
+}
+
 TEST(NamedNetns, VisibleToIpNetnsAndRemovedCompletely) {
     const std::string name = unique_name("nsvt-named");
     Netns netns = create_named_netns(name);
@@ -113,9 +121,11 @@ TEST(Addresses, NoDadAddressIsNeverTentative) {
     NetlinkSocket pod_socket = socket_in(pod.netns());
     create_veth(host_socket, {"vethtest1", "eth0", &pod.netns(), 0});
     auto link = *find_link(pod_socket, "eth0");
-    set_link_up(pod_socket, link.index, "eth0");
     auto address = *IpPrefix::parse("fd00:77:99::5/64");
-    add_address(pod_socket, link.index, "eth0", address, default_address_flags());
+    commit(pod_socket, [&](NetlinkBatch& batch) {
+        set_link_up(batch, link.index, "eth0");
+        add_address(batch, link.index, "eth0", address, default_address_flags());
+    });
     bool found = false;
     for (const auto& info : list_addresses(pod_socket, link.index)) {
         if (info.address != address) continue;
@@ -124,7 +134,9 @@ TEST(Addresses, NoDadAddressIsNeverTentative) {
     }
     EXPECT_TRUE(found);
     try {
-        add_address(pod_socket, link.index, "eth0", address, default_address_flags());
+        commit(pod_socket, [&](NetlinkBatch& batch) {
+            add_address(batch, link.index, "eth0", address, default_address_flags());
+        });
         FAIL();
     } catch (const SystemError& error) {
         EXPECT_NE(std::string(error.what()).find("add address fd00:77:99::5/64 to eth0 in " +
@@ -140,16 +152,19 @@ TEST(Routes, MetricsAndGatewayRoundTrip) {
     NetlinkSocket pod_socket = socket_in(pod.netns());
     create_veth(host_socket, {"vethtest2", "eth0", &pod.netns(), 0});
     auto link = *find_link(pod_socket, "eth0");
-    set_link_up(pod_socket, link.index, "eth0");
-    add_address(pod_socket, link.index, "eth0", *IpPrefix::parse("10.77.99.2/24"),
-                default_address_flags());
     auto gateway = *IpAddress::parse("10.77.99.1");
-    add_route(pod_socket, {.dst = IpPrefix::host(gateway), .ifindex = link.index, .scope = RT_SCOPE_LINK},
-              "eth0");
-    add_route(pod_socket,
-              {.dst = *IpPrefix::parse("10.200.0.0/16"), .gateway = gateway, .ifindex = link.index,
-               .mtu = 1300, .advmss = 1200},
-              "eth0");
+    commit(pod_socket, [&](NetlinkBatch& batch) {
+        set_link_up(batch, link.index, "eth0");
+        add_address(batch, link.index, "eth0", *IpPrefix::parse("10.77.99.2/24"),
+                    default_address_flags());
+        add_route(batch,
+                  {.dst = IpPrefix::host(gateway), .ifindex = link.index, .scope = RT_SCOPE_LINK},
+                  "eth0");
+        add_route(batch,
+                  {.dst = *IpPrefix::parse("10.200.0.0/16"), .gateway = gateway,
+                   .ifindex = link.index, .mtu = 1300, .advmss = 1200},
+                  "eth0");
+    });
     bool found = false;
     for (const auto& route : list_routes(pod_socket, AF_INET, RT_TABLE_MAIN)) {
         if (route.dst != *IpPrefix::parse("10.200.0.0/16")) continue;
