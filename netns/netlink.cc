@@ -176,7 +176,8 @@ void NetlinkSocket::commit(NetlinkBatch& batch) {
     std::uint32_t refused = 0;  // index of the first refused request
     std::string refusal;
     while (answered < count) {
-        ssize_t length = mnl_socket_recvfrom(socket_.get(), receive_buffer_.get(), kReceiveBufferSize);
+        ssize_t length =
+            mnl_socket_recvfrom(socket_.get(), receive_buffer_.get(), kReceiveBufferSize);
         if (length < 0) {
             if (errno == EINTR) continue;
             fail(errno, batch.actions_.front());

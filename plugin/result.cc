@@ -142,7 +142,8 @@ void for_each_element(const json& object, const char* key, const std::string& pa
 IpPrefix read_prefix(const json& object, const char* key, const std::string& path) {
     const json& value = require_member(object, key, path);
     auto prefix = IpPrefix::parse(read_string(value, path, key));
-    if (!prefix) throw_invalid(member_path(path, key), value, "not an IP address with prefix length");
+    if (!prefix)
+        throw_invalid(member_path(path, key), value, "not an IP address with prefix length");
     return *prefix;
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures nsveth executed as a runtime executes it, next to Debian's reference plugins (ptp with
 # host-local) and to the kernel floor (tests/bench/cni_floor.cc: only the kernel work of the same
-# ADD, CHECK and DEL), and prints a Markdown report ending in PASS/FAIL lines for the targets of issue 6.
+# ADD, CHECK and DEL), and prints a Markdown report ending in PASS/FAIL lines for the targets of
+# issue 6.
 # About 2 minutes on 2 cores, plus the build. Needs root.
 # Usage: scripts/bench.sh [--nsveth PATH] [--build DIR] [cni_bench options...]
 #   --nsveth PATH  the binary to measure (default: DIR/plugin/nsveth, built first)

@@ -22,9 +22,9 @@
 // namespace, which is already 0) and its IPAM. check reads what nsveth's CHECK reads from the
 // kernel, in the same order: in NETNS the link IFNAME, its addresses and its routes in the main
 // table (one dump: of the FAMILY given, or of both at once when both are); then the same for
-// HOSTVETH in the host. Nothing is compared: the floor of a
-// CHECK is getting the answers. del deletes HOSTVETH, which takes the pair and every route over
-// it; nsveth's DEL does that plus its IPAM release.
+// HOSTVETH in the host. Nothing is compared: the floor of a CHECK is getting the answers. del
+// deletes HOSTVETH, which takes the pair and every route over it; nsveth's DEL does that plus its
+// IPAM release.
 // Exit status 0 on success; on failure 1 and one line on stderr. It uses libc and libmnl only, no
 // C++ library (its link drops libstdc++), so that its start-up is that of a minimal process.
 #include <arpa/inet.h>
