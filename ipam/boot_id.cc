@@ -1,13 +1,11 @@
-// current_boot_id: one small read of procfs per store opened for writing.
+// current_boot_id: one small read of procfs per store opened.
 #include "ipam/boot_id.h"
 
 #include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 
 #include "common/error.h"
 #include "common/fd.h"
+#include "common/read_to_end.h"
 
 namespace nsveth::ipam {
 
@@ -24,16 +22,8 @@ std::string current_boot_id() {
     const std::string& path = source();
     Fd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!file) throw_errno("open " + path);
-    char buffer[128];
     std::string text;
-    for (;;) {
-        ssize_t n = ::read(file.get(), buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw_errno("read " + path);
-        if (n == 0) break;
-        text.append(buffer, static_cast<std::size_t>(n));
-        if (text.size() > 4096) break;  // a boot id is 36 characters; anything else is not one
-    }
+    if (!read_to_end(file.get(), text, FileKind::kFile)) throw_errno("read " + path);
     const char* space = " \t\r\n";
     std::size_t first = text.find_first_not_of(space);
     if (first == std::string::npos) throw CniError(kSystemFailure, path + " holds no boot id");

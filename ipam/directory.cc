@@ -14,6 +14,7 @@
 #include <random>
 
 #include "common/error.h"
+#include "common/read_to_end.h"
 
 namespace nsveth::ipam {
 
@@ -111,14 +112,8 @@ std::optional<std::string> Directory::read(const std::string& name) const {
         throw_errno("open " + path_of(name));
     }
     std::string content;
-    char buffer[4096];
-    for (;;) {
-        ssize_t n = ::read(file.get(), buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw_errno("read " + path_of(name));
-        if (n == 0) return content;
-        content.append(buffer, static_cast<std::size_t>(n));
-    }
+    if (!read_to_end(file.get(), content, FileKind::kFile)) throw_errno("read " + path_of(name));
+    return content;
 }
 
 std::string Directory::write_temp(const std::string& content) {

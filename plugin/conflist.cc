@@ -3,13 +3,12 @@
 #include "plugin/conflist.h"
 
 #include <fcntl.h>
-#include <unistd.h>
 
 #include <cctype>
-#include <cerrno>
 
 #include "common/error.h"
 #include "common/fd.h"
+#include "common/read_to_end.h"
 #include "plugin/environment.h"
 #include "plugin/version.h"
 
@@ -129,15 +128,8 @@ NetworkList parse_network_list(std::string_view bytes) {
 NetworkList load_network_list(const std::string& path) {
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd) throw_errno("cannot read " + path);
-    std::string bytes;
-    char buffer[16384];
-    while (true) {
-        ssize_t length = ::read(fd.get(), buffer, sizeof buffer);
-        if (length < 0 && errno == EINTR) continue;
-        if (length < 0) throw_errno("cannot read " + path);
-        if (length == 0) break;
-        bytes.append(buffer, static_cast<std::size_t>(length));
-    }
+    std::string bytes;  // the path may name a pipe (a process substitution)
+    if (!read_to_end(fd.get(), bytes, FileKind::kStream)) throw_errno("cannot read " + path);
     try {
         return parse_network_list(bytes);
     } catch (const CniError& error) {

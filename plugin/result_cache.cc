@@ -15,6 +15,7 @@
 
 #include "common/error.h"
 #include "common/fd.h"
+#include "common/read_to_end.h"
 
 namespace nsveth {
 
@@ -81,14 +82,8 @@ std::string read_file(const std::string& path, bool& missing) {
         throw_errno("read cache entry " + path);
     }
     std::string text;
-    char buffer[16384];
-    while (true) {
-        ssize_t length = ::read(fd.get(), buffer, sizeof buffer);
-        if (length < 0 && errno == EINTR) continue;
-        if (length < 0) throw_errno("read cache entry " + path);
-        if (length == 0) return text;
-        text.append(buffer, static_cast<std::size_t>(length));
-    }
+    if (!read_to_end(fd.get(), text, FileKind::kFile)) throw_errno("read cache entry " + path);
+    return text;
 }
 
 void write_all(const Fd& fd, std::string_view text, const std::string& path) {
