@@ -43,7 +43,8 @@ std::vector<AddressInfo> list_addresses(NetlinkSocket& socket, int ifindex) {
         unsigned flags = ifa->ifa_flags;
         for_each_attribute(nlh, sizeof(ifaddrmsg), [&](const nlattr* attr) {
             auto type = mnl_attr_get_type(attr);
-            if ((type == IFA_LOCAL || type == IFA_ADDRESS) && mnl_attr_get_payload_len(attr) == size)
+            if ((type == IFA_LOCAL || type == IFA_ADDRESS) &&
+                mnl_attr_get_payload_len(attr) == size)
                 (type == IFA_LOCAL ? local : address) = attr;
             if (type == IFA_FLAGS && mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
                 flags = mnl_attr_get_u32(attr);

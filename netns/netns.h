@@ -16,8 +16,9 @@ namespace nsveth {
 class Netns {
 public:
     /// Opens the namespace at `path` (a bind mount such as /var/run/netns/x or /proc/PID/ns/net).
-    /// Throws CniError(kUnknownContainer) when the path does not exist, CniError(kInvalidEnvironment)
-    /// when it is not a network namespace, SystemError on other failures.
+    /// Throws CniError(kUnknownContainer) when the path does not exist,
+    /// CniError(kInvalidEnvironment) when it is not a network namespace, SystemError on other
+    /// failures.
     static Netns open(const std::string& path);
     /// Like open(), but nullopt when the path is missing or is no network namespace (DEL's "gone").
     static std::optional<Netns> open_if_present(const std::string& path);

@@ -216,8 +216,8 @@ bool NftSocket::commit(const NftBatch& batch, const std::string& action) {
                      refusal);
     }
     if (ack_count != batch.size())
-        socket_.fail(EIO, action + " (the kernel acknowledged " + std::to_string(ack_count) + " of " +
-                      std::to_string(batch.size()) + " changes)");
+        socket_.fail(EIO, action + " (the kernel acknowledged " + std::to_string(ack_count) +
+                              " of " + std::to_string(batch.size()) + " changes)");
     return true;
 }
 

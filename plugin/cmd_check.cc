@@ -58,10 +58,11 @@ void expect_routes(NetlinkSocket& socket, const std::string& ifname,
             present[key] = list_routes(socket, family, key.first, key.second);
         }
         const auto& candidates = present[key];
-        bool found = std::any_of(candidates.begin(), candidates.end(), [&](const RouteEntry& entry) {
-            return entry.dst == route.dst && entry.gateway == route.gateway &&
-                   entry.ifindex == route.ifindex;
-        });
+        bool found =
+            std::any_of(candidates.begin(), candidates.end(), [&](const RouteEntry& entry) {
+                return entry.dst == route.dst && entry.gateway == route.gateway &&
+                       entry.ifindex == route.ifindex;
+            });
         if (!found)
             differs("route " + route.dst.to_string() +
                     (route.gateway ? " via " + route.gateway->to_string() : "") + " dev " +

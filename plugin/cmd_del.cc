@@ -1,6 +1,6 @@
 // DEL, best effort by the specification: release the addresses first (they matter even when the
-// namespace is long gone), then the veth, the masquerade rules, and a namespace ADD created. Every step runs even when
-// an earlier one failed; the first failure is reported at the end.
+// namespace is long gone), then the veth, the masquerade rules, and a namespace ADD created. Every
+// step runs even when an earlier one failed; the first failure is reported at the end.
 #include <exception>
 #include <functional>
 

@@ -20,7 +20,8 @@ void cmd_gc(const Invocation& invocation) {
     const auto valid = valid_attachments(invocation.config.raw);
     if (invocation.config.ip_masq && valid) {
         std::vector<std::pair<std::string, std::string>> pairs;
-        for (const auto& attachment : *valid) pairs.emplace_back(attachment.container_id, attachment.ifname);
+        for (const auto& attachment : *valid)
+            pairs.emplace_back(attachment.container_id, attachment.ifname);
         try {
             collect_masquerade_garbage(invocation.config.name, pairs);
         } catch (...) {

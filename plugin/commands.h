@@ -1,5 +1,6 @@
-// The CNI commands nsveth implements, one file each (the cniVersion gates are run()'s). They run in the plugin's own (host)
-// namespace and throw CniError/SystemError; run() turns those into the error document.
+// The CNI commands nsveth implements, one file each (the cniVersion gates are run()'s). They run in
+// the plugin's own (host) namespace and throw CniError/SystemError; run() turns those into the
+// error document.
 #pragma once
 
 #include "plugin/invocation.h"

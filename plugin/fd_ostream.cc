@@ -7,7 +7,9 @@
 
 namespace nsveth {
 
-FdStreambuf::FdStreambuf(int fd) : fd_(fd) { setp(buffer_.data(), buffer_.data() + buffer_.size()); }
+FdStreambuf::FdStreambuf(int fd) : fd_(fd) {
+    setp(buffer_.data(), buffer_.data() + buffer_.size());
+}
 
 FdStreambuf::~FdStreambuf() { sync(); }
 

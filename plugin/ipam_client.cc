@@ -54,7 +54,8 @@ public:
     void gc() override {
         auto valid = valid_attachments(invocation_.config.raw);
         if (!valid) {
-            std::fprintf(stderr, "nsveth: GC without cni.dev/valid-attachments: nothing released\n");
+            std::fprintf(stderr,
+                         "nsveth: GC without cni.dev/valid-attachments: nothing released\n");
             return;
         }
         ipam::collect_garbage(config_, network(), *valid);

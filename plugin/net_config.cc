@@ -58,9 +58,9 @@ int read_mtu(const json& object) {
     if (!value) return 0;
     if (!value->is_number_integer()) throw_wrong_type("mtu", *value, "an integer");
     if (!is_valid_mtu(*value))
-        throw CniError(kInvalidConfig, "invalid mtu " + value->dump() + ": must be 0 (default) or between " +
-                                           std::to_string(kMinMtu) + " and " +
-                                           std::to_string(kMaxMtu));
+        throw CniError(kInvalidConfig,
+                       "invalid mtu " + value->dump() + ": must be 0 (default) or between " +
+                           std::to_string(kMinMtu) + " and " + std::to_string(kMaxMtu));
     return value->get<int>();
 }
 

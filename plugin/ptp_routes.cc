@@ -34,14 +34,15 @@ std::vector<RouteEntry> container_routes(const std::vector<IpConfig>& ips,
         return static_cast<std::uint32_t>(*value);
     };
     for (const auto& route : routes)
-        entries.push_back({.dst = route.dst.network(),
-                           .gateway = route.gw,
-                           .ifindex = ifindex,
-                           .scope = static_cast<std::uint8_t>(route.scope.value_or(RT_SCOPE_UNIVERSE)),
-                           .table = static_cast<std::uint32_t>(route.table.value_or(RT_TABLE_MAIN)),
-                           .priority = unsigned_or(route.priority),
-                           .mtu = unsigned_or(route.mtu),
-                           .advmss = unsigned_or(route.advmss)});
+        entries.push_back(
+            {.dst = route.dst.network(),
+             .gateway = route.gw,
+             .ifindex = ifindex,
+             .scope = static_cast<std::uint8_t>(route.scope.value_or(RT_SCOPE_UNIVERSE)),
+             .table = static_cast<std::uint32_t>(route.table.value_or(RT_TABLE_MAIN)),
+             .priority = unsigned_or(route.priority),
+             .mtu = unsigned_or(route.mtu),
+             .advmss = unsigned_or(route.advmss)});
     return entries;
 }
 

@@ -121,9 +121,10 @@ TEST(Ipam, DelegateGetsTheProcessEnvironment) {
     for (const std::string command : {"ADD", "DEL"}) {
         std::ifstream file(dump + "." + command);
         const std::string seen((std::istreambuf_iterator<char>(file)), {});
-        for (const std::string& line : {"NSVETH_TEST_DUMP=" + dump, std::string("PATH=/usr/bin:/bin"),
-                                       "CNI_COMMAND=" + command, std::string("CNI_CONTAINERID=env-1"),
-                                       std::string("CNI_IFNAME=eth0"), "CNI_NETNS=" + pod.path()})
+        for (const std::string& line :
+             {"NSVETH_TEST_DUMP=" + dump, std::string("PATH=/usr/bin:/bin"),
+              "CNI_COMMAND=" + command, std::string("CNI_CONTAINERID=env-1"),
+              std::string("CNI_IFNAME=eth0"), "CNI_NETNS=" + pod.path()})
             EXPECT_NE(seen.find(line + "\n"), std::string::npos) << command << ": " << line << "\n"
                                                                   << seen;
         EXPECT_EQ(seen.find("CNI_COMMAND=", seen.find("CNI_COMMAND=") + 1), std::string::npos)
@@ -141,8 +142,9 @@ TEST(Ipam, RequestedAddressesFromRuntimeConfigArgsAndCniArgs) {
     ASSERT_EQ(add.status, 0) << add.out;
     EXPECT_EQ(first_address(add.out), "10.77.43.50/24");
 
-    auto via_cni_args = network.exec_plugin(nsveth_binary(), "ADD", "req-b", b.path(), "eth0",
-                                            config, {{"CNI_ARGS", "IgnoreUnknown=1;IP=10.77.43.60"}});
+    auto via_cni_args =
+        network.exec_plugin(nsveth_binary(), "ADD", "req-b", b.path(), "eth0", config,
+                            {{"CNI_ARGS", "IgnoreUnknown=1;IP=10.77.43.60"}});
     ASSERT_EQ(via_cni_args.status, 0) << via_cni_args.out;
     EXPECT_EQ(first_address(via_cni_args.out), "10.77.43.60/24");
 
@@ -223,11 +225,13 @@ TEST(Ipam, StandaloneBinaryAnswersVersionAndAbbreviatedResult) {
     auto version = run_process({binary}, {{"CNI_COMMAND", "VERSION"}}, "");
     ASSERT_EQ(version.status, 0);
     EXPECT_EQ(json::parse(version.out)["supportedVersions"].size(), 5u);
-    auto add = network.exec_plugin(binary, "ADD", "solo", "/unused/by/ipam", "eth0", network.config());
+    auto add =
+        network.exec_plugin(binary, "ADD", "solo", "/unused/by/ipam", "eth0", network.config());
     ASSERT_EQ(add.status, 0) << add.out;
     json result = json::parse(add.out);
     EXPECT_FALSE(result.contains("interfaces"));
-    EXPECT_EQ(result["ips"][0], json::parse(R"({"address":"10.77.46.2/24","gateway":"10.77.46.1"})"));
+    EXPECT_EQ(result["ips"][0],
+              json::parse(R"({"address":"10.77.46.2/24","gateway":"10.77.46.1"})"));
     EXPECT_EQ(result["routes"][0]["dst"], "0.0.0.0/0");
     EXPECT_EQ(network.exec_plugin(binary, "DEL", "solo", "", "eth0", network.config()).status, 0);
 }

@@ -16,15 +16,19 @@ using nlohmann::json;
 class Outside {
 public:
     Outside(const TestNetwork& network, int index)
-        : host_(network.host().path()), subnet_("10.99." + std::to_string(index) + "."), ns_("nsvt-o") {
-        const std::string peer = "o" + std::to_string(getpid() % 100000) + "x" + std::to_string(index);
+        : host_(network.host().path()),
+          subnet_("10.99." + std::to_string(index) + "."),
+          ns_("nsvt-o") {
+        const std::string peer =
+            "o" + std::to_string(getpid() % 100000) + "x" + std::to_string(index);
         run(host_, "ip link add " + peer + " type veth peer name eth0 netns " + ns_.path() +
                        " && ip addr add " + subnet_ + "1/24 dev " + peer + " && ip link set " +
                        peer + " up");
         run(ns_.path(), "ip addr add " + subnet_ + "2/24 dev eth0 && ip link set eth0 up && "
                         "ip link set lo up && nft add table ip seen && "
                         "nft add chain ip seen input '{ type filter hook input priority 0; }' && "
-                        "nft add rule ip seen input ip saddr " + subnet_ + "1 icmp type echo-request counter");
+                        "nft add rule ip seen input ip saddr " + subnet_ +
+                            "1 icmp type echo-request counter");
     }
     std::string address() const { return subnet_ + "2"; }
     /// Echo requests seen with the host's address as source.

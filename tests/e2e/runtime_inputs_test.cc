@@ -21,7 +21,8 @@ std::string in(const ScopedNetns& ns, const std::string& command) {
 TEST(RuntimeInputs, ChainedAfterLoopbackKeepsItsResult) {
     TestNetwork network(50, false);
     ScopedNetns pod("nsvt-p");
-    json loopback_config = {{"cniVersion", "1.0.0"}, {"name", network.name()}, {"type", "loopback"}};
+    json loopback_config = {
+        {"cniVersion", "1.0.0"}, {"name", network.name()}, {"type", "loopback"}};
     auto loopback = network.exec_plugin(std::string(kReferencePluginDir) + "/loopback", "ADD",
                                         "chain", pod.path(), "lo", loopback_config);
     ASSERT_EQ(loopback.status, 0) << loopback.out << loopback.err;
@@ -33,7 +34,8 @@ TEST(RuntimeInputs, ChainedAfterLoopbackKeepsItsResult) {
     ASSERT_EQ(add.status, 0) << add.out;
     json result = json::parse(add.out);
     ASSERT_EQ(result["interfaces"].size(), previous["interfaces"].size() + 2);
-    EXPECT_EQ(result["interfaces"][0], previous["interfaces"][0]) << "earlier interfaces stay first";
+    EXPECT_EQ(result["interfaces"][0], previous["interfaces"][0])
+        << "earlier interfaces stay first";
     for (std::size_t i = 0; i < previous["ips"].size(); ++i)
         EXPECT_EQ(result["ips"][i], previous["ips"][i]);
     const json& ours = result["ips"].back();
@@ -151,13 +153,15 @@ TEST(RuntimeInputs, DnsPrecedenceRuntimeThenConfigThenIpam) {
     TestNetwork network(54, false);
     TempDir dir;
     const std::string resolv = dir.path() + "/resolv.conf";
-    ASSERT_EQ(shell_in("", "printf 'nameserver 10.9.9.9\\nsearch ipam.local\\n' > " + resolv).status, 0);
+    ASSERT_EQ(
+        shell_in("", "printf 'nameserver 10.9.9.9\\nsearch ipam.local\\n' > " + resolv).status, 0);
     network.ipam()["resolvConf"] = resolv;
     ScopedNetns a("nsvt-p"), b("nsvt-p"), c("nsvt-p");
 
     json from_ipam = network.config();
     auto add = network.exec("ADD", "dns-a", a.path(), "eth0", from_ipam);
-    EXPECT_EQ(json::parse(add.out)["dns"], json::parse(R"({"nameservers":["10.9.9.9"],"search":["ipam.local"]})"));
+    EXPECT_EQ(json::parse(add.out)["dns"],
+              json::parse(R"({"nameservers":["10.9.9.9"],"search":["ipam.local"]})"));
 
     json from_config = network.config();
     from_config["dns"] = {{"nameservers", {"10.8.8.8"}}};
@@ -168,8 +172,9 @@ TEST(RuntimeInputs, DnsPrecedenceRuntimeThenConfigThenIpam) {
     from_runtime["runtimeConfig"] = {{"dns", {{"servers", {"10.7.7.7"}}, {"searches", {"rt.local"}},
                                               {"options", {"ndots:2"}}}}};
     add = network.exec("ADD", "dns-c", c.path(), "eth0", from_runtime);
-    EXPECT_EQ(json::parse(add.out)["dns"],
-              json::parse(R"({"nameservers":["10.7.7.7"],"search":["rt.local"],"options":["ndots:2"]})"));
+    EXPECT_EQ(
+        json::parse(add.out)["dns"],
+        json::parse(R"({"nameservers":["10.7.7.7"],"search":["rt.local"],"options":["ndots:2"]})"));
 
     expect_ok(network.exec("DEL", "dns-a", a.path(), "eth0", from_ipam), "DEL a");
     expect_ok(network.exec("DEL", "dns-b", b.path(), "eth0", from_config), "DEL b");

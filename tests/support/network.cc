@@ -8,7 +8,8 @@ std::string plugin_dir() { return NSVETH_PLUGIN_DIR; }
 
 TestNetwork::TestNetwork(int subnet_index, bool dual_stack)
     : index_(subnet_index), name_(unique_name("nsvt-net")), host_("nsvt-h") {
-    nlohmann::json ranges = nlohmann::json::array({nlohmann::json::array({{{"subnet", v4_subnet()}}})});
+    nlohmann::json ranges =
+        nlohmann::json::array({nlohmann::json::array({{{"subnet", v4_subnet()}}})});
     nlohmann::json routes = nlohmann::json::array({{{"dst", "0.0.0.0/0"}}});
     if (dual_stack) {
         ranges.push_back(nlohmann::json::array({{{"subnet", v6_subnet()}}}));

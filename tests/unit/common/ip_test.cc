@@ -18,7 +18,8 @@ TEST(IpAddress, ParsesAndPrintsBothFamilies) {
 }
 
 TEST(IpAddress, RejectsMalformedText) {
-    for (const char* bad : {"", "10.0.0", "10.0.0.256", "10.0.0.1/24", "fd00::1::2", "x", " 10.0.0.1"})
+    for (const char* bad :
+         {"", "10.0.0", "10.0.0.256", "10.0.0.1/24", "fd00::1::2", "x", " 10.0.0.1"})
         EXPECT_FALSE(IpAddress::parse(bad)) << bad;
 }
 

@@ -155,7 +155,8 @@ TEST(ParseNetConfig, MtuMustBeAnIntegerInRange) {
          {json(67), json(65536), json(-1), json(-1500), json(std::uint64_t{1} << 63)}) {
         const CniError error = config_error(config_text({{"mtu", mtu}}));
         EXPECT_EQ(error.code(), kInvalidConfig) << mtu;
-        EXPECT_EQ(error.what(), "invalid mtu " + mtu.dump() + ": must be 0 (default) or between 68 and 65535");
+        EXPECT_EQ(error.what(),
+                  "invalid mtu " + mtu.dump() + ": must be 0 (default) or between 68 and 65535");
     }
     for (const char* text : {R"("1500")", "1500.0", "1.5e3", "true", "18446744073709551616"}) {
         std::string config = config_text();
