@@ -17,9 +17,15 @@ config=$(jq -c '.plugins[0] + {cniVersion: .cniVersion, name: .name}' "$conflist
 
 saved_v4=$(cat /proc/sys/net/ipv4/ip_forward)
 saved_v6=$(cat /proc/sys/net/ipv6/conf/all/forwarding)
+# The IPAM store keeps its bookkeeping (lock, boot id, cursors) after the last release, as
+# host-local does; the demo removes the store's directory if the demo is what created it.
+data_dir=$(jq -r '.plugins[0].ipam.dataDir' "$conflist")
+state_root=${data_dir%/ipam}
+[[ -e $state_root ]] && state_root=
 cleanup() {
     cni DEL >/dev/null 2>&1 || true
     ip netns delete "$netns" 2>/dev/null || true
+    [[ -n $state_root ]] && rm -rf "$state_root"
     echo "$saved_v4" >/proc/sys/net/ipv4/ip_forward
     echo "$saved_v6" >/proc/sys/net/ipv6/conf/all/forwarding
 }
