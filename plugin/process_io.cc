@@ -6,6 +6,8 @@
 
 #include <cerrno>
 
+#include "common/read_to_end.h"
+
 extern char** environ;
 
 namespace nsveth {
@@ -24,12 +26,8 @@ Environment read_environment(std::string_view prefix) {
 std::string read_stdin() {
     std::string input;
     if (isatty(STDIN_FILENO)) return input;
-    // One page on the stack, at a depth the later calls reach anyway: a bigger array, or one on
-    // the heap, is one more page for the process to fault in (a configuration is rarely larger).
-    char buffer[4096];
-    ssize_t length;
-    while ((length = ::read(STDIN_FILENO, buffer, sizeof buffer)) > 0)
-        input.append(buffer, static_cast<std::size_t>(length));
+    // A failed read leaves what came before it, which then fails to decode as a configuration.
+    read_to_end(STDIN_FILENO, input, FileKind::kStream);
     return input;
 }
 

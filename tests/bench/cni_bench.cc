@@ -271,7 +271,7 @@ class Bench {
         while (nanosleep(&left, &left) < 0 && errno == EINTR) check_interrupted();
     }
 
-    /// ADD, CHECK (when the subject has one), DEL; into `stats` unless it is a warm-up.
+    /// ADD, CHECK, DEL; into `stats` unless it is a warm-up.
     void cycle(Series& series, Pod& pod, std::map<Verb, Samples>* stats) {
         for (Verb verb : {Verb::kAdd, Verb::kCheck, Verb::kDel}) {
             if (verb == Verb::kDel) random_tick_phase();
