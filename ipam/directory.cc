@@ -15,6 +15,7 @@
 
 #include "common/error.h"
 #include "common/read_to_end.h"
+#include "common/write_all.h"
 
 namespace nsveth::ipam {
 
@@ -43,15 +44,6 @@ std::string temp_name() {
     static const unsigned salt = std::random_device{}();
     return std::string(kTempPrefix) + std::to_string(::getpid()) + "." + std::to_string(salt) +
            "." + std::to_string(counter++);
-}
-
-void write_all(int file, const std::string& content, const std::string& path) {
-    for (std::size_t done = 0; done < content.size();) {
-        ssize_t n = ::write(file, content.data() + done, content.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw_errno("write " + path);
-        done += static_cast<std::size_t>(n);
-    }
 }
 
 // Removes a temp file when the scope ends, unless it was consumed by a rename.
@@ -126,7 +118,7 @@ std::string Directory::write_temp(const std::string& content) {
             throw_errno("create " + path_of(name));
         }
         TempFile temp(fd(), name);
-        write_all(file.get(), content, path_of(name));
+        if (!write_all(file.get(), content)) throw_errno("write " + path_of(name));
         temp.forget();
         return name;
     }
@@ -138,7 +130,7 @@ bool Directory::create_new(const std::string& name, const std::string& content) 
     // as root has; without it, or on a file system without O_TMPFILE, use a named temp file.
     Fd unnamed(::openat(fd(), ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, kFileMode));
     if (unnamed) {
-        write_all(unnamed.get(), content, path_of(name));
+        if (!write_all(unnamed.get(), content)) throw_errno("write " + path_of(name));
         if (::linkat(unnamed.get(), "", fd(), name.c_str(), AT_EMPTY_PATH) == 0) return true;
         if (errno == EEXIST) return false;
         if (errno != EPERM && errno != ENOENT) throw_errno("link " + path_of(name));
@@ -193,7 +185,7 @@ void Directory::check_writable() {
 void Directory::overwrite(const std::string& name, const std::string& content) {
     Fd file(::openat(fd(), name.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, kFileMode));
     if (!file) throw_errno("open " + path_of(name));
-    write_all(file.get(), content, path_of(name));
+    if (!write_all(file.get(), content)) throw_errno("write " + path_of(name));
     if (::ftruncate(file.get(), static_cast<off_t>(content.size())) < 0)
         throw_errno("truncate " + path_of(name));
 }

@@ -4,9 +4,8 @@
 #include <malloc.h>
 #include <unistd.h>
 
-#include <cerrno>
-
 #include "common/read_to_end.h"
+#include "common/write_all.h"
 
 extern char** environ;
 
@@ -31,15 +30,7 @@ std::string read_stdin() {
     return input;
 }
 
-bool write_stdout(std::string_view text) {
-    while (!text.empty()) {
-        ssize_t written = ::write(STDOUT_FILENO, text.data(), text.size());
-        if (written < 0 && errno == EINTR) continue;
-        if (written <= 0) return false;
-        text.remove_prefix(static_cast<std::size_t>(written));
-    }
-    return true;
-}
+bool write_stdout(std::string_view text) { return write_all(STDOUT_FILENO, text); }
 
 int run_plugin_process(const PluginCommands& commands, const Environment& env) {
     // The process lives for about a millisecond: handing freed heap back to the kernel (trim) and

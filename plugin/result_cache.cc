@@ -16,6 +16,7 @@
 #include "common/error.h"
 #include "common/fd.h"
 #include "common/read_to_end.h"
+#include "common/write_all.h"
 
 namespace nsveth {
 
@@ -84,15 +85,6 @@ std::string read_file(const std::string& path, bool& missing) {
     std::string text;
     if (!read_to_end(fd.get(), text, FileKind::kFile)) throw_errno("read cache entry " + path);
     return text;
-}
-
-void write_all(const Fd& fd, std::string_view text, const std::string& path) {
-    while (!text.empty()) {
-        ssize_t written = ::write(fd.get(), text.data(), text.size());
-        if (written < 0 && errno == EINTR) continue;
-        if (written < 0) throw_errno("write cache entry " + path);
-        text.remove_prefix(static_cast<std::size_t>(written));
-    }
 }
 
 std::string encode(const CachedAttachment& entry) {
@@ -197,7 +189,7 @@ void write_cached_attachment(const std::string& dir, const CachedAttachment& ent
     Fd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
     if (!fd) throw_errno("create cache entry " + temporary);
     try {
-        write_all(fd, encode(entry), temporary);
+        if (!write_all(fd.get(), encode(entry))) throw_errno("write cache entry " + temporary);
         if (fsync(fd.get()) < 0) throw_errno("fsync cache entry " + temporary);
         fd.reset();
         if (rename(temporary.c_str(), path.c_str()) < 0)
