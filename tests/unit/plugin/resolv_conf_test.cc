@@ -2,6 +2,9 @@
 #include "plugin/resolv_conf.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
 
 #include "common/error.h"
 
@@ -22,6 +25,40 @@ TEST(ResolvConf, KeywordsCommentsAndLastSearchWins) {
     EXPECT_EQ(dns.domain, "example.org");
     EXPECT_EQ(dns.search, (std::vector<std::string>{"c.example"}));
     EXPECT_EQ(dns.options, (std::vector<std::string>{"ndots:5", "edns0"}));
+}
+
+TEST(ResolvConf, TabsCarriageReturnsAndEmptyKeywords) {
+    Dns dns = parse_resolv_conf(
+        "nameserver\t10.0.0.53\r\n"
+        "\t search  a.example\tb.example \r\n"
+        "\n"
+        "   \n"
+        "domain\n"
+        "options");
+    EXPECT_EQ(dns.nameservers, (std::vector<std::string>{"10.0.0.53"}));
+    EXPECT_EQ(dns.search, (std::vector<std::string>{"a.example", "b.example"}));
+    EXPECT_EQ(dns.domain, "");
+    EXPECT_TRUE(dns.options.empty());
+}
+
+TEST(ResolvConf, ReadsAFileAndRefusesADirectory) {
+    char path[] = "/tmp/nsveth-resolv-XXXXXX";
+    const int fd = mkstemp(path);
+    ASSERT_GE(fd, 0);
+    const std::string text = "nameserver 10.0.0.53\nsearch example.org\n";
+    ASSERT_EQ(write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+    close(fd);
+    Dns dns = read_resolv_conf(path);
+    unlink(path);
+    EXPECT_EQ(dns.nameservers, (std::vector<std::string>{"10.0.0.53"}));
+    EXPECT_EQ(dns.search, (std::vector<std::string>{"example.org"}));
+    try {
+        read_resolv_conf("/tmp");
+        FAIL();
+    } catch (const CniError& error) {
+        EXPECT_EQ(error.code(), kInvalidConfig);
+        EXPECT_NE(std::string(error.what()).find("Is a directory"), std::string::npos);
+    }
 }
 
 TEST(ResolvConf, UnreadableFileIsAConfigError) {
