@@ -8,13 +8,13 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-#include <ostream>
 #include <string>
 #include <vector>
 
 #include "plugin/attachment_params.h"
 #include "plugin/conflist.h"
 #include "plugin/environment.h"
+#include "plugin/fd_writer.h"
 
 namespace nsveth {
 
@@ -24,7 +24,7 @@ inline constexpr const char* kInProcessType = "nsveth";
 struct ChainContext {
     Environment base_env;  // the process environment; the CNI_* variables are set over it
     std::string cni_path;  // ':'-separated directories searched for every other plugin type
-    std::ostream& log;     // where a failed rollback step is reported (stderr)
+    FdWriter& log;         // where a failed rollback step is reported (stderr)
 };
 
 /// One entry of cni.dev/valid-attachments.

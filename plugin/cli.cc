@@ -14,7 +14,7 @@
 #include "plugin/cli_netns_help.h"
 #include "plugin/cli_setup.h"
 #include "plugin/cli_setup_help.h"
-#include "plugin/fd_ostream.h"
+#include "plugin/fd_writer.h"
 #include "plugin/version.h"
 
 namespace nsveth {
@@ -58,14 +58,14 @@ std::string help_text() {
            "Details: nsveth help COMMAND (or nsveth COMMAND --help).\n";
 }
 
-int print_version(std::ostream& out) {
+int print_version(FdWriter& out) {
     out << "nsveth " << NSVETH_VERSION << '\n'
               << "CNI protocol versions supported: " << supported_versions() << '\n';
     return 0;
 }
 
 /// `nsveth help [COMMAND]`.
-int print_help(const std::vector<std::string>& topics, std::ostream& out, std::ostream& err) {
+int print_help(const std::vector<std::string>& topics, FdWriter& out, FdWriter& err) {
     if (topics.empty()) {
         out << help_text();
         return 0;
@@ -91,7 +91,7 @@ int print_help(const std::vector<std::string>& topics, std::ostream& out, std::o
 }  // namespace
 
 int run_cli(int argc, char** argv) {
-    FdOstream out(STDOUT_FILENO), err(STDERR_FILENO);
+    FdWriter out(STDOUT_FILENO), err(STDERR_FILENO);
     if (argc >= 2) {
         const std::string_view command(argv[1]);
         if (command == "netns")

@@ -25,7 +25,7 @@ struct Request {
 };
 
 /// Everything the three commands check before running anything; throws UsageError.
-Request parse_request(Args args, std::ostream& log) {
+Request parse_request(Args args, FdWriter& log) {
     cxxopts::Options options("nsveth");
     add_attachment_options(options);
     const auto parsed = parse_options(options, args);
@@ -75,7 +75,7 @@ int interface_index(const json& ip) {
 }
 
 /// The --human form of an ADD result: one row per address (interfaces without any get one row).
-void print_human_result(std::ostream& out, const json& result) {
+void print_human_result(FdWriter& out, const json& result) {
     std::vector<std::vector<std::string>> rows{{"INTERFACE", "ADDRESS", "GATEWAY", "SANDBOX"}};
     auto array = [&](const char* key) {
         auto it = result.find(key);

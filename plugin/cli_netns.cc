@@ -93,7 +93,7 @@ int help(cli::Args topics, cli::Io& io) {
 
 }  // namespace
 
-int run_netns_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int run_netns_cli(const std::vector<std::string>& args, FdWriter& out, FdWriter& err) {
     cli::Io io{out, err};
     cli::Args words(args);
     const bool all = !words.empty() && (words[0] == "-all" || words[0] == "--all");

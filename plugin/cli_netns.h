@@ -2,9 +2,10 @@
 // add, attach, set, delete, identify, pids, exec, monitor, list-id), interoperable both ways.
 #pragma once
 
-#include <ostream>
 #include <string>
 #include <vector>
+
+#include "plugin/fd_writer.h"
 
 namespace nsveth {
 
@@ -12,6 +13,6 @@ namespace nsveth {
 /// `out`, messages (one line per failure) to `err`. Returns the exit status: 0 on success, 1 on
 /// failure, 2 on a usage error (nothing is changed then), or the command's own status for exec.
 /// Catches every error it reports.
-int run_netns_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int run_netns_cli(const std::vector<std::string>& args, FdWriter& out, FdWriter& err);
 
 }  // namespace nsveth

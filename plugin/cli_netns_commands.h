@@ -5,10 +5,11 @@
 #pragma once
 
 #include <optional>
-#include <ostream>
 #include <span>
 #include <string>
 #include <string_view>
+
+#include "plugin/fd_writer.h"
 
 namespace nsveth::cli {
 
@@ -16,8 +17,8 @@ inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
 
 struct Io {
-    std::ostream& out;
-    std::ostream& err;
+    FdWriter& out;
+    FdWriter& err;
 };
 
 using Args = std::span<const std::string>;

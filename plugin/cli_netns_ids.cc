@@ -31,7 +31,7 @@ std::map<int, std::string> names_by_nsid(NetlinkSocket& socket) {
 }
 
 /// One `ip netns list-id` line: "nsid N [current-nsid M ](iproute2 netns name: NAME)".
-void print_entry(std::ostream& out, const NsidEntry& entry,
+void print_entry(FdWriter& out, const NsidEntry& entry,
                  const std::map<int, std::string>& names) {
     auto number = [](int id) { return id < 0 ? std::string("unassigned") : std::to_string(id); };
     out << "nsid " << number(entry.nsid) << ' ';

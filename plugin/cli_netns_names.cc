@@ -111,8 +111,7 @@ int monitor(Args args, Io& io) {
     monitor_named_netns([&io](const NetnsEvent& event) {
         io.out << (event.kind == NetnsEvent::Kind::kAdded ? "add " : "delete ") << event.name
                << '\n';
-        io.out.flush();  // each event as it happens, also into a pipe
-        return static_cast<bool>(io.out);
+        return io.out.flush();  // each event as it happens, also into a pipe; stop when refused
     });
     return 0;
 }

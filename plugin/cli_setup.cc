@@ -121,7 +121,7 @@ AttachmentOptions require_attachment(const cxxopts::ParseResult& parsed) {
     return result;
 }
 
-ChainContext chain_context(const cxxopts::ParseResult& parsed, std::ostream& log) {
+ChainContext chain_context(const cxxopts::ParseResult& parsed, FdWriter& log) {
     Environment env = read_environment();
     std::string path = parsed.count("cni-path") ? option(parsed, "cni-path") : std::string();
     if (path.empty()) {
@@ -135,7 +135,7 @@ std::string cache_dir_option(const cxxopts::ParseResult& parsed) {
     return cache_dir(read_environment(), option(parsed, "cache-dir"));
 }
 
-void print_table(std::ostream& out, const std::vector<std::vector<std::string>>& rows) {
+void print_table(FdWriter& out, const std::vector<std::vector<std::string>>& rows) {
     std::vector<std::size_t> widths;
     for (const auto& row : rows)
         for (std::size_t i = 0; i < row.size(); ++i) {
@@ -209,8 +209,8 @@ const SetupCommand* find_command(std::string_view name) {
 
 bool is_setup_command(std::string_view command) { return find_command(command) != nullptr; }
 
-int run_setup_cli(std::string_view command, const std::vector<std::string>& args, std::ostream& out,
-                  std::ostream& err) {
+int run_setup_cli(std::string_view command, const std::vector<std::string>& args, FdWriter& out,
+                  FdWriter& err) {
     const SetupCommand* entry = find_command(command);
     const std::string prefix = "nsveth " + std::string(command) + ": ";
     if (!entry) {

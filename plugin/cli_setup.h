@@ -3,10 +3,11 @@
 // result cache so the later commands need only the same options.
 #pragma once
 
-#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "plugin/fd_writer.h"
 
 namespace nsveth {
 
@@ -17,7 +18,7 @@ bool is_setup_command(std::string_view command);
 /// veths and routes go there). Results and listings go to `out`, messages to `err`. Returns
 /// 0 on success, 1 when a plugin or the cache failed, 2 for a usage error (bad option, missing or
 /// invalid configuration, invalid name), in which case nothing was run. Catches every error.
-int run_setup_cli(std::string_view command, const std::vector<std::string>& args, std::ostream& out,
-                  std::ostream& err);
+int run_setup_cli(std::string_view command, const std::vector<std::string>& args, FdWriter& out,
+                  FdWriter& err);
 
 }  // namespace nsveth

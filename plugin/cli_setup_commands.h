@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cxxopts.hpp>
-#include <ostream>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -14,6 +13,7 @@
 #include "plugin/attachment_params.h"
 #include "plugin/chain.h"
 #include "plugin/conflist.h"
+#include "plugin/fd_writer.h"
 
 namespace nsveth::setup {
 
@@ -24,8 +24,8 @@ inline constexpr int kExitUsage = 2;
 inline constexpr const char* kDefaultCniPath = "/opt/cni/bin:/usr/lib/cni";
 
 struct Io {
-    std::ostream& out;
-    std::ostream& err;
+    FdWriter& out;
+    FdWriter& err;
 };
 
 using Args = std::span<const std::string>;
@@ -71,13 +71,13 @@ AttachmentOptions require_attachment(const cxxopts::ParseResult& parsed);
 std::string default_container_id(const std::string& netns);
 
 /// The process environment and the CNI path (--cni-path, else $CNI_PATH, else the default).
-ChainContext chain_context(const cxxopts::ParseResult& parsed, std::ostream& log);
+ChainContext chain_context(const cxxopts::ParseResult& parsed, FdWriter& log);
 
 /// The cache directory: --cache-dir, else $NSVETH_CACHE_DIR, else /var/lib/cni.
 std::string cache_dir_option(const cxxopts::ParseResult& parsed);
 
 /// Prints `rows` (the first is the header) as left-aligned columns two spaces apart.
-void print_table(std::ostream& out, const std::vector<std::vector<std::string>>& rows);
+void print_table(FdWriter& out, const std::vector<std::vector<std::string>>& rows);
 
 /// Every element of result.ips[].address, and the names of result.interfaces without a sandbox.
 std::vector<std::string> result_addresses(const nlohmann::json& result);

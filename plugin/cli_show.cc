@@ -4,13 +4,13 @@
 #include <unistd.h>
 
 #include <exception>
-#include <ostream>
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
 #include "common/fd.h"
 #include "plugin/chain.h"
 #include "plugin/cli_setup_commands.h"
+#include "plugin/fd_writer.h"
 #include "plugin/result_cache.h"
 #include "plugin/version.h"
 
@@ -24,7 +24,7 @@ using nlohmann::json;
 /// an executed plugin's stderr reach the user; the CHECK verdict carries the message instead.
 class QuietStderr {
   public:
-    explicit QuietStderr(std::ostream& err)
+    explicit QuietStderr(FdWriter& err)
         : err_(err), saved_(::fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 0)) {
         err_.flush();
         Fd null(::open("/dev/null", O_WRONLY | O_CLOEXEC));
@@ -38,7 +38,7 @@ class QuietStderr {
     QuietStderr& operator=(const QuietStderr&) = delete;
 
   private:
-    std::ostream& err_;
+    FdWriter& err_;
     Fd saved_;
 };
 
@@ -48,7 +48,7 @@ struct Verdict {
 };
 
 Verdict check_entry(const CachedAttachment& entry, const ChainContext& context,
-                    std::ostream& err) {
+                    FdWriter& err) {
     NetworkList list;
     try {
         list = parse_network_list(entry.config);
