@@ -41,7 +41,7 @@ TEST(ResolvConf, TabsCarriageReturnsAndEmptyKeywords) {
     EXPECT_TRUE(dns.options.empty());
 }
 
-TEST(ResolvConf, ReadsAFileAndRefusesADirectory) {
+TEST(ResolvConf, ReadsAFile) {
     char path[] = "/tmp/nsveth-resolv-XXXXXX";
     const int fd = mkstemp(path);
     ASSERT_GE(fd, 0);
@@ -52,23 +52,22 @@ TEST(ResolvConf, ReadsAFileAndRefusesADirectory) {
     unlink(path);
     EXPECT_EQ(dns.nameservers, (std::vector<std::string>{"10.0.0.53"}));
     EXPECT_EQ(dns.search, (std::vector<std::string>{"example.org"}));
+}
+
+/// read_resolv_conf(path) fails with kInvalidConfig and a message that contains `fragment`.
+void expect_unreadable(const std::string& path, const std::string& fragment) {
     try {
-        read_resolv_conf("/tmp");
-        FAIL();
+        read_resolv_conf(path);
+        FAIL() << path << " was read";
     } catch (const CniError& error) {
         EXPECT_EQ(error.code(), kInvalidConfig);
-        EXPECT_NE(std::string(error.what()).find("Is a directory"), std::string::npos);
+        EXPECT_NE(std::string(error.what()).find(fragment), std::string::npos) << error.what();
     }
 }
 
-TEST(ResolvConf, UnreadableFileIsAConfigError) {
-    try {
-        read_resolv_conf("/nonexistent/resolv.conf");
-        FAIL();
-    } catch (const CniError& error) {
-        EXPECT_EQ(error.code(), kInvalidConfig);
-        EXPECT_NE(std::string(error.what()).find("/nonexistent/resolv.conf"), std::string::npos);
-    }
+TEST(ResolvConf, MissingFileOrDirectoryIsAConfigError) {
+    expect_unreadable("/nonexistent/resolv.conf", "/nonexistent/resolv.conf");
+    expect_unreadable("/tmp", "Is a directory");
 }
 
 }  // namespace
