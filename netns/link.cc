@@ -3,10 +3,13 @@
 
 #include <linux/if.h>
 #include <linux/if_link.h>
+#include <linux/ipv6.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
+#include <sys/socket.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
 #include "common/error.h"
@@ -20,6 +23,19 @@ namespace {
 std::string attribute_string(const nlattr* attr) {
     const char* text = static_cast<const char*>(mnl_attr_get_payload(attr));
     return std::string(text, strnlen(text, mnl_attr_get_payload_len(attr)));
+}
+
+/// IFLA_INET6_CONF: one 32-bit value per DEVCONF_* index, as many as the kernel knows.
+std::optional<LinkIpv6Conf> parse_ipv6_conf(const nlattr* conf) {
+    const std::size_t count = mnl_attr_get_payload_len(conf) / sizeof(std::int32_t);
+    if (count <= DEVCONF_DISABLE_IPV6 || count <= DEVCONF_ACCEPT_RA) return std::nullopt;
+    const auto value = [conf](std::size_t index) {
+        std::int32_t v;
+        std::memcpy(&v, static_cast<const char*>(mnl_attr_get_payload(conf)) + index * sizeof v,
+                    sizeof v);
+        return v;
+    };
+    return LinkIpv6Conf{value(DEVCONF_DISABLE_IPV6) != 0, value(DEVCONF_ACCEPT_RA)};
 }
 
 LinkInfo parse_link(const nlmsghdr* nlh) {
@@ -44,6 +60,15 @@ LinkInfo parse_link(const nlmsghdr* nlh) {
                 for_each_nested(attr, [&link](const nlattr* info) {
                     if (mnl_attr_get_type(info) == IFLA_INFO_KIND)
                         link.kind = attribute_string(info);
+                });
+                break;
+            case IFLA_AF_SPEC:
+                for_each_nested(attr, [&link](const nlattr* family) {
+                    if (mnl_attr_get_type(family) != AF_INET6) return;
+                    for_each_nested(family, [&link](const nlattr* setting) {
+                        if (mnl_attr_get_type(setting) == IFLA_INET6_CONF)
+                            link.ipv6 = parse_ipv6_conf(setting);
+                    });
                 });
                 break;
         }

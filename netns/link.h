@@ -15,6 +15,12 @@ namespace nsveth {
 /// The loopback device's index, the same in every network namespace (LOOPBACK_IFINDEX).
 inline constexpr int kLoopbackIndex = 1;
 
+/// The IPv6 settings of a link that nsveth looks at, from the kernel's IFLA_INET6_CONF.
+struct LinkIpv6Conf {
+    bool disabled = false;  // net.ipv6.conf.<link>.disable_ipv6
+    int accept_ra = 0;      // net.ipv6.conf.<link>.accept_ra
+};
+
 struct LinkInfo {
     int index = 0;
     std::string name;
@@ -22,6 +28,8 @@ struct LinkInfo {
     int mtu = 0;
     std::string mac;     // "aa:bb:cc:dd:ee:ff", empty when the link has none
     std::string kind;    // IFLA_INFO_KIND, e.g. "veth"
+    /// Absent when the kernel reports no IPv6 settings for the link (IPv6 off at boot).
+    std::optional<LinkIpv6Conf> ipv6;
     bool is_up() const;
 };
 

@@ -11,6 +11,7 @@
 #include "netns/link.h"
 #include "netns/masquerade.h"
 #include "netns/named_netns.h"
+#include "netns/netconf.h"
 #include "netns/sysctl.h"
 #include "plugin/attachment.h"
 #include "plugin/cni_args.h"
@@ -49,22 +50,40 @@ bool uses_family(const std::vector<IpConfig>& ips, bool v4) {
 
 bool uses_ipv6(const std::vector<IpConfig>& ips) { return uses_family(ips, false); }
 
+/// Writes `value` to the sysctl `path` unless `already`: the link's IPv6 settings, which came with
+/// it over netlink, show it set. Reading the path instead would cost time in proportion to the
+/// namespaces on the host (netns/netconf.h). A link without them (a kernel that reports none)
+/// falls back to reading the path.
+void ensure_ipv6_setting(const LinkInfo& link, bool already, const std::string& path,
+                         std::string_view value) {
+    if (!link.ipv6) ensure_sysctl(path, value);
+    else if (!already) write_sysctl(path, value);
+}
+
 /// Per-interface IPv6 settings inside the namespace, before any address: IPv6 on (lo and the
 /// interface), no duplicate address detection (IPAM guarantees uniqueness; DAD would hold the
 /// addresses back for a second or more), and addresses kept while the link is down.
-void prepare_ipv6(const Netns& netns, const std::string& ifname) {
+void prepare_ipv6(NetlinkSocket& socket, const Netns& netns, const LinkInfo& link) {
+    const LinkInfo lo = require_link(socket, "lo");
     NetnsGuard inside(netns);
-    ensure_sysctl("net/ipv6/conf/lo/disable_ipv6", "0");
-    ensure_sysctl("net/ipv6/conf/" + ifname + "/disable_ipv6", "0");
-    write_sysctl("net/ipv6/conf/" + ifname + "/accept_dad", "0");
-    write_sysctl("net/ipv6/conf/" + ifname + "/keep_addr_on_down", "1");
+    for (const LinkInfo* each : {&lo, &link})
+        ensure_ipv6_setting(*each, each->ipv6 && !each->ipv6->disabled,
+                            "net/ipv6/conf/" + each->name + "/disable_ipv6", "0");
+    write_sysctl("net/ipv6/conf/" + link.name + "/accept_dad", "0");
+    write_sysctl("net/ipv6/conf/" + link.name + "/keep_addr_on_down", "1");
 }
 
-/// Brings up lo and the interface, adds the addresses and routes, all in one netlink round trip;
-/// returns the interface.
-LinkInfo configure_container(NetlinkSocket& socket, const std::string& ifname,
-                             const std::vector<IpConfig>& ips, const std::vector<Route>& routes) {
-    LinkInfo link = require_link(socket, ifname);
+/// Turns forwarding on for `family` unless it is on already.
+void ensure_forwarding(NetlinkSocket& socket, int family) {
+    if (forwarding_enabled(socket, family)) return;
+    write_sysctl(family == AF_INET ? "net/ipv4/ip_forward" : "net/ipv6/conf/all/forwarding", "1");
+}
+
+/// Brings up lo and the interface `link`, adds the addresses and routes, all in one netlink round
+/// trip.
+void configure_container(NetlinkSocket& socket, const LinkInfo& link,
+                         const std::vector<IpConfig>& ips, const std::vector<Route>& routes) {
+    const std::string& ifname = link.name;
     NetlinkBatch batch;
     set_link_up(batch, kLoopbackIndex, "lo");  // no-op when it is up already
     for (const auto& ip : ips)
@@ -73,21 +92,22 @@ LinkInfo configure_container(NetlinkSocket& socket, const std::string& ifname,
     for (const auto& route : container_routes(ips, routes, link.index))
         add_route(batch, route, ifname);
     socket.commit(batch);
-    return link;
 }
 
 void configure_host(NetlinkSocket& socket, const std::string& host_name,
                     const std::vector<IpConfig>& ips) {
-    LinkInfo link = require_link(socket, host_name);
-    if (uses_ipv6(ips)) ensure_sysctl("net/ipv6/conf/" + host_name + "/accept_ra", "0");
+    const LinkInfo link = require_link(socket, host_name);
+    if (uses_ipv6(ips))
+        ensure_ipv6_setting(link, link.ipv6 && link.ipv6->accept_ra == 0,
+                            "net/ipv6/conf/" + host_name + "/accept_ra", "0");
     NetlinkBatch batch;
     for (const auto& address : host_addresses(ips))
         add_address(batch, link.index, host_name, address, IFA_F_NODAD);
     set_link_up(batch, link.index, host_name);
     for (const auto& route : host_routes(ips, link.index)) add_route(batch, route, host_name);
     socket.commit(batch);
-    if (uses_family(ips, true)) ensure_sysctl("net/ipv4/ip_forward", "1");
-    if (uses_ipv6(ips)) ensure_sysctl("net/ipv6/conf/all/forwarding", "1");
+    if (uses_family(ips, true)) ensure_forwarding(socket, AF_INET);
+    if (uses_ipv6(ips)) ensure_forwarding(socket, AF_INET6);
 }
 
 /// create_veth, with a name taken by someone else reported as such (nothing of theirs is undone).
@@ -152,8 +172,9 @@ Result cmd_add(const Invocation& invocation) {
     const auto ips = our_ips(ipam_result, static_cast<int>(result.interfaces.size()) + 1);
     const std::vector<Route> routes = routes_via_gateways(ips, ipam_result.routes);
 
-    if (uses_ipv6(ips)) prepare_ipv6(netns, env.ifname);
-    const LinkInfo container_link = configure_container(container, env.ifname, ips, routes);
+    const LinkInfo container_link = require_link(container, env.ifname);
+    if (uses_ipv6(ips)) prepare_ipv6(container, netns, container_link);
+    configure_container(container, container_link, ips, routes);
     configure_host(host, host_name, ips);
     if (config.ip_masq) {
         const MasqueradeOwner owner{config.name, env.container_id, env.ifname};

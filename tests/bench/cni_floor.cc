@@ -17,9 +17,10 @@
 //      sets one;
 //   4. in the host: with IPv6, accept_ra=0 on HOSTVETH; each gateway as a host prefix
 //      (IFA_F_NODAD) on HOSTVETH; HOSTVETH up; a link-scoped host route to each pod address;
-//      forwarding on for each family in use (read first, written only when off, as nsveth does).
-// What nsveth does beyond that are reads (existence checks, lookups, disable_ipv6 of a fresh
-// namespace, which is already 0) and its IPAM. check reads what nsveth's CHECK reads from the
+//      forwarding on for each family in use (read over netlink first, written only when off, as
+//      nsveth does).
+// What nsveth does beyond that are reads (existence checks, lookups, the IPv6 settings of lo and
+// IFNAME that come with their links) and its IPAM. check reads what nsveth's CHECK reads from the
 // kernel, in the same order: in NETNS the link IFNAME, its addresses and its routes in the main
 // table (one dump: of the FAMILY given, or of both at once when both are); then the same for
 // HOSTVETH in the host. Nothing is compared: the floor of a CHECK is getting the answers. del
@@ -33,6 +34,7 @@
 #include <linux/if.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
+#include <linux/netconf.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <sched.h>
@@ -248,15 +250,29 @@ void write_sysctl(const char* format, const char* ifname, const char* value) {
     ::close(fd);
 }
 
-/// Sets a /proc/sys/net file to "1" unless it already is.
-void ensure_on(const char* path) {
-    char file[128];
-    std::snprintf(file, sizeof file, "/proc/sys/net/%s", path);
-    int fd = ::open(file, O_RDONLY | O_CLOEXEC);
-    char value = 0;
-    if (fd < 0 || ::read(fd, &value, 1) < 0) die("read ", file);
-    ::close(fd);
-    if (value != '1') write_sysctl(path, "", "1");
+/// Sets forwarding on for `family` unless it already is: read with RTM_GETNETCONF, as nsveth
+/// reads it (a /proc/sys/net/ipv6 path costs time in proportion to the namespaces on the host),
+/// written through `path` ("ipv4/ip_forward").
+void ensure_forwarding(Socket& socket, int family, const char* path) {
+    Message m(RTM_GETNETCONF, 0);
+    m.header<netconfmsg>()->ncm_family = static_cast<unsigned char>(family);
+    mnl_attr_put_u32(m.nlh, NETCONFA_IFINDEX, static_cast<std::uint32_t>(NETCONFA_IFINDEX_ALL));
+    int forwarding = -1;
+    socket.request(
+        m.nlh, "read forwarding of ", path,
+        [](const nlmsghdr* nlh, void* data) {
+            mnl_attr_parse(
+                nlh, sizeof(netconfmsg),
+                [](const nlattr* attr, void* out) {
+                    if (mnl_attr_get_type(attr) == NETCONFA_FORWARDING)
+                        *static_cast<int*>(out) = static_cast<int>(mnl_attr_get_u32(attr));
+                    return MNL_CB_OK;
+                },
+                data);
+            return MNL_CB_OK;
+        },
+        &forwarding);
+    if (forwarding != 1) write_sysctl(path, "", "1");
 }
 
 void enter(int netns_fd, const char* what) {
@@ -323,8 +339,8 @@ int add(int argc, char** argv) {
     set_up(host, host_index, host_name);
     for (int i = 0; i < count; ++i)
         add_route(host, host_index, host_prefix(ips[i].address), nullptr, nullptr, RT_SCOPE_LINK);
-    if (v4) ensure_on("ipv4/ip_forward");
-    if (v6) ensure_on("ipv6/conf/all/forwarding");
+    if (v4) ensure_forwarding(host, AF_INET, "ipv4/ip_forward");
+    if (v6) ensure_forwarding(host, AF_INET6, "ipv6/conf/all/forwarding");
     return 0;
 }
 

@@ -3,14 +3,17 @@
 #include <gtest/gtest.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
+#include <sys/socket.h>
 
 #include <filesystem>
 #include <fstream>
+#include <utility>
 
 #include "common/error.h"
 #include "netns/address.h"
 #include "netns/link.h"
 #include "netns/named_netns.h"
+#include "netns/netconf.h"
 #include "netns/route.h"
 #include "netns/sysctl.h"
 #include "tests/support/sandbox.h"
@@ -185,6 +188,37 @@ TEST(Sysctl, ReadsAndWritesInTheCurrentNamespace) {
     ensure_sysctl("net/ipv4/ip_forward", "1");
     EXPECT_EQ(read_sysctl("net/ipv4/ip_forward"), "1");
     EXPECT_THROW(read_sysctl("net/ipv4/no_such_knob"), SystemError);
+}
+
+TEST(Netconf, ForwardingOverNetlinkFollowsTheSysctls) {
+    ScopedNetns ns("nsvt-s");
+    NetlinkSocket socket = socket_in(ns.netns());
+    NetnsGuard inside(ns.netns());
+    for (const auto& [family, path] : {std::pair{AF_INET, "net/ipv4/ip_forward"},
+                                       std::pair{AF_INET6, "net/ipv6/conf/all/forwarding"}}) {
+        write_sysctl(path, "0");
+        EXPECT_FALSE(forwarding_enabled(socket, family)) << path;
+        write_sysctl(path, "1");
+        EXPECT_TRUE(forwarding_enabled(socket, family)) << path;
+    }
+}
+
+TEST(Links, Ipv6SettingsComeWithTheLink) {
+    ScopedNetns ns("nsvt-s");
+    NetlinkSocket socket = socket_in(ns.netns());
+    NetnsGuard inside(ns.netns());
+    write_sysctl("net/ipv6/conf/lo/disable_ipv6", "1");
+    write_sysctl("net/ipv6/conf/lo/accept_ra", "2");
+    auto lo = find_link(socket, "lo");
+    ASSERT_TRUE(lo && lo->ipv6);
+    EXPECT_TRUE(lo->ipv6->disabled);
+    EXPECT_EQ(lo->ipv6->accept_ra, 2);
+    write_sysctl("net/ipv6/conf/lo/disable_ipv6", "0");
+    write_sysctl("net/ipv6/conf/lo/accept_ra", "0");
+    lo = find_link(socket, "lo");
+    ASSERT_TRUE(lo && lo->ipv6);
+    EXPECT_FALSE(lo->ipv6->disabled);
+    EXPECT_EQ(lo->ipv6->accept_ra, 0);
 }
 
 }  // namespace
