@@ -50,14 +50,15 @@ bool uses_family(const std::vector<IpConfig>& ips, bool v4) {
 
 bool uses_ipv6(const std::vector<IpConfig>& ips) { return uses_family(ips, false); }
 
-/// Writes `value` to the sysctl `path` unless `already`: the link's IPv6 settings, which came with
-/// it over netlink, show it set. Reading the path instead would cost time in proportion to the
-/// namespaces on the host (netns/netconf.h). A link without them (a kernel that reports none)
-/// falls back to reading the path.
-void ensure_ipv6_setting(const LinkInfo& link, bool already, const std::string& path,
+/// Writes `value` to the sysctl `path` unless `is_set` finds it set in the link's IPv6 settings,
+/// which came with the link over netlink: reading the path instead would cost time in proportion
+/// to the namespaces on the host (netns/netconf.h). A link without them (a kernel that reports
+/// none) falls back to reading the path.
+template <typename IsSet>
+void ensure_ipv6_setting(const LinkInfo& link, IsSet is_set, const std::string& path,
                          std::string_view value) {
     if (!link.ipv6) ensure_sysctl(path, value);
-    else if (!already) write_sysctl(path, value);
+    else if (!is_set(*link.ipv6)) write_sysctl(path, value);
 }
 
 /// Per-interface IPv6 settings inside the namespace, before any address: IPv6 on (lo and the
@@ -67,8 +68,9 @@ void prepare_ipv6(NetlinkSocket& socket, const Netns& netns, const LinkInfo& lin
     const LinkInfo lo = require_link(socket, "lo");
     NetnsGuard inside(netns);
     for (const LinkInfo* each : {&lo, &link})
-        ensure_ipv6_setting(*each, each->ipv6 && !each->ipv6->disabled,
-                            "net/ipv6/conf/" + each->name + "/disable_ipv6", "0");
+        ensure_ipv6_setting(
+            *each, [](const LinkIpv6Conf& conf) { return !conf.disabled; },
+            "net/ipv6/conf/" + each->name + "/disable_ipv6", "0");
     write_sysctl("net/ipv6/conf/" + link.name + "/accept_dad", "0");
     write_sysctl("net/ipv6/conf/" + link.name + "/keep_addr_on_down", "1");
 }
@@ -98,8 +100,9 @@ void configure_host(NetlinkSocket& socket, const std::string& host_name,
                     const std::vector<IpConfig>& ips) {
     const LinkInfo link = require_link(socket, host_name);
     if (uses_ipv6(ips))
-        ensure_ipv6_setting(link, link.ipv6 && link.ipv6->accept_ra == 0,
-                            "net/ipv6/conf/" + host_name + "/accept_ra", "0");
+        ensure_ipv6_setting(
+            link, [](const LinkIpv6Conf& conf) { return conf.accept_ra == 0; },
+            "net/ipv6/conf/" + host_name + "/accept_ra", "0");
     NetlinkBatch batch;
     for (const auto& address : host_addresses(ips))
         add_address(batch, link.index, host_name, address, IFA_F_NODAD);
