@@ -60,7 +60,7 @@ std::string help_text() {
 
 int print_version(FdWriter& out) {
     out << "nsveth " << NSVETH_VERSION << '\n'
-              << "CNI protocol versions supported: " << supported_versions() << '\n';
+        << "CNI protocol versions supported: " << supported_versions() << '\n';
     return 0;
 }
 
@@ -83,8 +83,7 @@ int print_help(const std::vector<std::string>& topics, FdWriter& out, FdWriter& 
         out << *text;
         return 0;
     }
-    err << "nsveth: no help for unknown command \"" << topics[0]
-              << "\" (try nsveth --help)\n";
+    err << "nsveth: no help for unknown command \"" << topics[0] << "\" (try nsveth --help)\n";
     return kExitUsage;
 }
 
