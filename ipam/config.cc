@@ -37,6 +37,9 @@ std::optional<std::string> optional_string(const json& object, KeyPath where) {
     const json* value = member(object, where.key);
     if (!value) return std::nullopt;
     if (!value->is_string()) invalid(where.str() + " " + value->dump() + " is not a string");
+    // A path with a NUL would silently end there (dataDir "/run/x\u0000/../y" is /run/x).
+    if (value->get_ref<const std::string&>().find('\0') != std::string::npos)
+        invalid(where.str() + " " + value->dump() + " contains a NUL character");
     return value->get<std::string>();
 }
 

@@ -11,6 +11,7 @@
 #include "plugin/cli_setup_commands.h"
 #include "plugin/cli_setup_help.h"
 #include "plugin/environment.h"
+#include "plugin/json_depth.h"
 #include "plugin/process_io.h"
 #include "plugin/result_cache.h"
 
@@ -114,7 +115,8 @@ AttachmentOptions require_attachment(const cxxopts::ParseResult& parsed) {
     result.given_cap_args = parsed.count("cap-args") > 0;
     if (result.given_cap_args) {
         const std::string text = option(parsed, "cap-args");
-        params.capability_args = nlohmann::json::parse(text, nullptr, false);
+        if (!nests_too_deep(text))
+            params.capability_args = nlohmann::json::parse(text, nullptr, false);
         if (!params.capability_args.is_object())
             throw UsageError("--cap-args must be a JSON object, not \"" + text + "\"");
     }

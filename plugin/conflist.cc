@@ -10,6 +10,7 @@
 #include "common/fd.h"
 #include "common/read_to_end.h"
 #include "plugin/environment.h"
+#include "plugin/json_depth.h"
 #include "plugin/version.h"
 
 namespace nsveth {
@@ -84,6 +85,9 @@ void validate_plugin(const json& plugin, std::size_t index, bool in_list) {
 }  // namespace
 
 NetworkList parse_network_list(std::string_view bytes) {
+    if (nests_too_deep(bytes))
+        throw CniError(kDecodeFailure,
+                       "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
     json document;
     try {
         document = json::parse(bytes.begin(), bytes.end());

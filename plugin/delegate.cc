@@ -12,6 +12,7 @@
 
 #include "common/error.h"
 #include "common/fd.h"
+#include "plugin/json_depth.h"
 
 extern char** environ;
 
@@ -20,8 +21,9 @@ namespace nsveth {
 namespace {
 
 std::string find_in_cni_path(const std::string& type, const std::string& cni_path) {
-    if (type.empty() || type.find('/') != std::string::npos || type == "." || type == "..")
-        throw CniError(kInvalidConfig, "invalid plugin type \"" + type + "\"");
+    const bool has_separator = type.find_first_of(std::string_view("/\0", 2)) != type.npos;
+    if (type.empty() || has_separator || type == "." || type == "..")
+        throw CniError(kInvalidConfig, "invalid plugin type " + nlohmann::json(type).dump());
     std::string_view dirs = cni_path;
     while (!dirs.empty()) {
         auto colon = dirs.find(':');
@@ -105,7 +107,9 @@ nlohmann::json exec_delegate(const std::string& type, const Environment& env,
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
 
-    auto document = nlohmann::json::parse(output, nullptr, false);
+    // Output nested too deep reads as no JSON: it would exhaust the stack when rendered again.
+    auto document = nests_too_deep(output) ? nlohmann::json(nlohmann::json::value_t::discarded)
+                                           : nlohmann::json::parse(output, nullptr, false);
     const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     if (ok) {
         if (output.find_first_not_of(" \t\r\n") == std::string::npos) return nullptr;

@@ -98,6 +98,11 @@ CniEnv parse_environment(const Environment& env) {
         throw CniError(kInvalidEnvironment, "invalid CNI_CONTAINERID " +
                                                 quote(result.container_id) + ": " +
                                                 std::string(kContainerIdRule));
+    if (result.container_id.size() > kMaxContainerIdLength)
+        throw CniError(kInvalidEnvironment,
+                       "CNI_CONTAINERID is " + std::to_string(result.container_id.size()) +
+                           " bytes long, more than the " + std::to_string(kMaxContainerIdLength) +
+                           " that fit the IPAM store's file names");
     if (!is_valid_ifname(result.ifname))
         throw CniError(kInvalidEnvironment, "invalid CNI_IFNAME " + quote(result.ifname) + ": " +
                                                 std::string(kIfnameRule));

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/error.h"
+#include "plugin/json_depth.h"
 #include "plugin/json_member.h"
 #include "plugin/environment.h"
 #include "plugin/version.h"
@@ -68,6 +69,9 @@ int read_mtu(const json& object) {
 
 NetConfig parse_net_config(std::string_view text) {
     NetConfig config;
+    if (nests_too_deep(text))
+        throw CniError(kDecodeFailure, "decode network configuration: nested deeper than " +
+                                           std::to_string(kMaxJsonDepth) + " levels");
     try {
         config.raw = json::parse(text.begin(), text.end());
     } catch (const json::parse_error& error) {

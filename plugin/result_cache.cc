@@ -17,6 +17,7 @@
 #include "common/fd.h"
 #include "common/read_to_end.h"
 #include "common/write_all.h"
+#include "plugin/json_depth.h"
 
 namespace nsveth {
 
@@ -110,6 +111,10 @@ std::string encode(const CachedAttachment& entry) {
 
 /// nullopt when the text is not a cniCacheV1 entry; `problem` then says why.
 std::optional<CachedAttachment> decode(std::string_view text, std::string& problem) {
+    if (nests_too_deep(text)) {
+        problem = "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+        return std::nullopt;
+    }
     const json document = json::parse(text.begin(), text.end(), nullptr, false);
     if (!document.is_object()) {
         problem = "not a JSON object";

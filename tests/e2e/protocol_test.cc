@@ -70,6 +70,13 @@ TEST(Protocol, BadInputIsOneErrorDocumentAndTouchesNothing) {
     ipam_type["ipam"]["type"] = "no-such-ipam";
     json small = network.config();
     small["ipam"]["ranges"] = json::parse(R"([[{"subnet": "10.77.21.0/31"}]])");
+    json nul_in_path = network.config();
+    nul_in_path["ipam"]["dataDir"] = network.data_dir() + std::string("\0/../x", 6);
+    // Quoting this value in an error message once took a stack frame per level.
+    json deep = network.config();
+    deep["ipam"]["ranges"] = json::array();
+    std::string deep_text = deep.dump();
+    deep_text.replace(deep_text.find("[]"), 2, std::string(100000, '[') + std::string(100000, ']'));
     const std::vector<BadInput> cases = {
         {"malformed JSON", "c1", pod.path(), "eth0", "{\"cniVersion\": ", 6},
         {"unknown cniVersion", "c1", pod.path(), "eth0", unknown_version.dump(), 1},
@@ -83,6 +90,10 @@ TEST(Protocol, BadInputIsOneErrorDocumentAndTouchesNothing) {
         {"ipam plugin not in CNI_PATH", "c1", pod.path(), "eth0", ipam_type.dump(), 7},
         {"subnet too small", "c1", pod.path(), "eth0", small.dump(), 7},
         {"invalid netns name", "c1", "..", "eth0", good, 4},
+        {"container ID too long for a file name", std::string(240, 'c'), pod.path(), "eth0", good,
+         4},
+        {"NUL in ipam.dataDir", "c1", pod.path(), "eth0", nul_in_path.dump(), 7},
+        {"nested 100,000 levels deep", "c1", pod.path(), "eth0", deep_text, 6},
     };
     // Raw stdin (so malformed JSON stays malformed): run the binary directly.
     for (const auto& bad : cases) {

@@ -266,6 +266,9 @@ TEST(ParseConfigError, DataDir) {
     expect_invalid({{"subnet", "10.0.0.0/24"}, {"dataDir", "var/lib"}},
                    {"ipam.dataDir \"var/lib\"", "not an absolute path"});
     expect_invalid({{"subnet", "10.0.0.0/24"}, {"dataDir", 1}}, {"ipam.dataDir 1", "not a string"});
+    // A NUL would end the path early: "/run/x\0/../y" must not become /run/x.
+    expect_invalid({{"subnet", "10.0.0.0/24"}, {"dataDir", std::string("/run/x\0/../y", 12)}},
+                   {"ipam.dataDir \"/run/x\\u0000/../y\"", "contains a NUL character"});
 }
 
 json set_of(const char* subnet) { return json::array({{{"subnet", subnet}}}); }

@@ -210,6 +210,11 @@ TEST_F(ReserveTest, BadNamesAreRefusedBeforeTouchingTheDisk) {
     for (const char* network : {"", ".", "..", "a/b"})
         expect_cni_error([&] { reserve(config, network, attachment("c")); }, kInvalidConfig,
                          {"network name \"" + std::string(network) + "\""});
+    // "<container id>@<ifname>" and the network directory must fit a file name (255 bytes).
+    expect_cni_error([&] { reserve(config, kNetwork, attachment(std::string(251, 'c'))); },
+                     kInvalidEnvironment, {"is too long", "(255 bytes)"});
+    expect_cni_error([&] { reserve(config, std::string(256, 'n'), attachment("c")); },
+                     kInvalidConfig, {"cannot be used as a directory name"});
     EXPECT_EQ(names_in(dir_), std::set<std::string>{});
 }
 

@@ -146,6 +146,21 @@ TEST(ParseEnvironment, RefusesHostileContainerIds) {
               R"(invalid CNI_CONTAINERID "a\x0a\xff\x22b")");
 }
 
+TEST(ParseEnvironment, RefusesContainerIdsTooLongForTheStoreFileNames) {
+    const std::string longest(kMaxContainerIdLength, 'a');
+    EXPECT_EQ(parse_environment(add_env({{"CNI_CONTAINERID", longest}})).container_id, longest);
+    for (const char* command : {"ADD", "DEL", "CHECK"}) {
+        const CniError error = catch_cni_error([&] {
+            parse_environment(
+                add_env({{"CNI_COMMAND", command}, {"CNI_CONTAINERID", longest + "a"}}));
+        });
+        EXPECT_EQ(error.code(), kInvalidEnvironment);
+        EXPECT_STREQ(error.what(),
+                     "CNI_CONTAINERID is 240 bytes long, more than the 239 that fit the IPAM "
+                     "store's file names");
+    }
+}
+
 TEST(IsValidContainerId, FollowsTheSpecPattern) {
     for (const char* good : {"a", "0", "c0ffee", "A-b_c.d", "pod.1-2_3", "a..", "a-"})
         EXPECT_TRUE(is_valid_container_id(good)) << good;
