@@ -56,6 +56,9 @@ LinkInfo parse_link(const nlmsghdr* nlh) {
                 link.mac = format_mac(static_cast<const std::uint8_t*>(mnl_attr_get_payload(attr)),
                                       mnl_attr_get_payload_len(attr));
                 break;
+            case IFLA_LINK_NETNSID:
+                link.peer_elsewhere = true;
+                break;
             case IFLA_LINKINFO:
                 for_each_nested(attr, [&link](const nlattr* info) {
                     if (mnl_attr_get_type(info) == IFLA_INFO_KIND)
@@ -131,6 +134,17 @@ bool try_delete_link(NetlinkSocket& socket, std::string_view name) {
     int error = socket.try_request(message);
     if (error == ENODEV) return false;
     if (error) socket.fail(error, "delete link " + std::string(name));
+    return true;
+}
+
+bool try_delete_link(NetlinkSocket& socket, const LinkInfo& link) {
+    NetlinkMessage message(RTM_DELLINK, 0);
+    auto& ifi = message.header<ifinfomsg>();
+    ifi.ifi_family = AF_UNSPEC;
+    ifi.ifi_index = link.index;
+    int error = socket.try_request(message);
+    if (error == ENODEV) return false;
+    if (error) socket.fail(error, "delete link " + link.name);
     return true;
 }
 

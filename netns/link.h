@@ -28,6 +28,7 @@ struct LinkInfo {
     int mtu = 0;
     std::string mac;     // "aa:bb:cc:dd:ee:ff", empty when the link has none
     std::string kind;    // IFLA_INFO_KIND, e.g. "veth"
+    bool peer_elsewhere = false;  // IFLA_LINK_NETNSID: the peer is in another namespace
     /// Absent when the kernel reports no IPv6 settings for the link (IPv6 off at boot).
     std::optional<LinkIpv6Conf> ipv6;
     bool is_up() const;
@@ -53,5 +54,8 @@ void set_link_up(NetlinkBatch& batch, int index, std::string_view name);
 
 /// Deletes the link called `name`; false when it did not exist. Throws SystemError otherwise.
 bool try_delete_link(NetlinkSocket& socket, std::string_view name);
+/// Deletes `link` by its index, so a link that took the name meanwhile is safe; false when it
+/// no longer exists. Throws SystemError otherwise.
+bool try_delete_link(NetlinkSocket& socket, const LinkInfo& link);
 
 }  // namespace nsveth

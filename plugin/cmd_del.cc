@@ -1,6 +1,7 @@
 // DEL, best effort by the specification: release the addresses first (they matter even when the
 // namespace is long gone), then the veth, the masquerade rules, and a namespace ADD created. Every
 // step runs even when an earlier one failed; the first failure is reported at the end.
+#include <cstdio>
 #include <exception>
 #include <functional>
 
@@ -26,10 +27,19 @@ void cmd_del(const Invocation& invocation) {
 
     attempt([&] { make_ipam_client(invocation)->del(); });
     // Deleting the host end removes the pair, and with it every route over it. The name is
-    // derived from the attachment, so this works without the namespace and without state.
+    // derived from the attachment, so this works without the namespace and without state. Only
+    // a veth whose peer is in another namespace can be ours: a link that someone else created
+    // under this name (ADD then failed with "already exists") is left alone.
     attempt([&] {
         NetlinkSocket host = NetlinkSocket::open("host");
-        try_delete_link(host, host_veth_name(env.container_id, env.ifname));
+        const std::string name = host_veth_name(env.container_id, env.ifname);
+        const auto link = find_link(host, name);
+        if (!link) return;
+        if (link->kind == "veth" && link->peer_elsewhere)
+            try_delete_link(host, *link);
+        else
+            std::fprintf(stderr, "nsveth: left link %s alone: not a veth with its peer in "
+                                 "another namespace, so not ours\n", name.c_str());
     });
     // Found by owner, not by address: works when the namespace and its addresses are long gone.
     if (invocation.config.ip_masq)

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "plugin/attachment.h"
 #include "tests/support/network.h"
 
 namespace nsveth::testing {
@@ -68,6 +69,28 @@ TEST(Rollback, OwnNamespaceIsRefusedBeforeAnySideEffect) {
     EXPECT_EQ(host_links(network), "");
     EXPECT_FALSE(std::filesystem::exists(std::filesystem::path(network.data_dir()) /
                                          network.name()));
+}
+
+// A runtime sends DEL after every failed ADD; DEL must not take the link that made ADD fail.
+TEST(Rollback, DelAfterHostNameClashLeavesTheOtherLinkAlone) {
+    TestNetwork network(35);
+    ScopedNetns pod("nsvt-p");
+    const std::string name = host_veth_name("clash", "eth0");
+    for (const std::string kind : {"veth peer name nsvt-other", "bridge"}) {
+        SCOPED_TRACE(kind);
+        ASSERT_EQ(shell_in(network.host().path(), "ip link add " + name + " type " + kind).status,
+                  0);
+        auto add = network.exec("ADD", "clash", pod.path(), "eth0", network.config());
+        ASSERT_NE(add.status, 0);
+        EXPECT_EQ(json::parse(add.out)["code"], 103) << add.out;
+        auto del = network.exec("DEL", "clash", pod.path(), "eth0", network.config());
+        EXPECT_EQ(del.status, 0) << del.out << del.err;
+        EXPECT_NE(del.err.find("left link " + name + " alone"), std::string::npos) << del.err;
+        EXPECT_EQ(shell_in(network.host().path(), "ip link show " + name).status, 0)
+            << "DEL deleted a link it did not create";
+        ASSERT_EQ(shell_in(network.host().path(), "ip link del " + name).status, 0);
+    }
+    EXPECT_TRUE(no_reservations(network));
 }
 
 TEST(Rollback, ExistingNamedNamespaceIsJoinedAndKeptByDel) {
