@@ -194,10 +194,14 @@ Result cmd_add(const Invocation& invocation) {
     result.interfaces.push_back({env.ifname, container_link.mac, container_link.mtu, target.path});
     result.ips.insert(result.ips.end(), ips.begin(), ips.end());
     result.routes.insert(result.routes.end(), routes.begin(), routes.end());
-    // Most specific wins: the runtime's dns capability, then the configuration, then IPAM.
-    result.dns = !options.dns.empty() ? options.dns
-                 : !config.dns.empty() ? config.dns
-                                       : ipam_result.dns;
+    // Most specific wins: the runtime's dns capability, then the configuration, then IPAM; when
+    // none of them has any, a previous plugin's DNS passes through.
+    if (!options.dns.empty())
+        result.dns = options.dns;
+    else if (!config.dns.empty())
+        result.dns = config.dns;
+    else if (!ipam_result.dns.empty())
+        result.dns = ipam_result.dns;
 
     if (created_netns) record_created_netns(target.name, env.container_id, env.ifname);
     undo.commit();

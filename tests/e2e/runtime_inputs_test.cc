@@ -156,7 +156,7 @@ TEST(RuntimeInputs, DnsPrecedenceRuntimeThenConfigThenIpam) {
     ASSERT_EQ(
         shell_in("", "printf 'nameserver 10.9.9.9\\nsearch ipam.local\\n' > " + resolv).status, 0);
     network.ipam()["resolvConf"] = resolv;
-    ScopedNetns a("nsvt-p"), b("nsvt-p"), c("nsvt-p");
+    ScopedNetns a("nsvt-p"), b("nsvt-p"), c("nsvt-p"), d("nsvt-p");
 
     json from_ipam = network.config();
     auto add = network.exec("ADD", "dns-a", a.path(), "eth0", from_ipam);
@@ -176,7 +176,18 @@ TEST(RuntimeInputs, DnsPrecedenceRuntimeThenConfigThenIpam) {
         json::parse(add.out)["dns"],
         json::parse(R"({"nameservers":["10.7.7.7"],"search":["rt.local"],"options":["ndots:2"]})"));
 
+    // None of the three has DNS: a previous plugin's passes through.
+    json chained = network.config();
+    chained["ipam"].erase("resolvConf");
+    chained["prevResult"] = json::parse(
+        R"({"cniVersion":"1.1.0","dns":{"nameservers":["10.6.6.6"],"domain":"prev.local"}})");
+    add = network.exec("ADD", "dns-d", d.path(), "eth0", chained);
+    EXPECT_EQ(json::parse(add.out)["dns"],
+              json::parse(R"({"nameservers":["10.6.6.6"],"domain":"prev.local"})"))
+        << add.out;
+
     expect_ok(network.exec("DEL", "dns-a", a.path(), "eth0", from_ipam), "DEL a");
+    expect_ok(network.exec("DEL", "dns-d", d.path(), "eth0", chained), "DEL d");
     expect_ok(network.exec("DEL", "dns-b", b.path(), "eth0", from_config), "DEL b");
     expect_ok(network.exec("DEL", "dns-c", c.path(), "eth0", from_runtime), "DEL c");
 }
