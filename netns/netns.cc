@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <sched.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 
@@ -66,6 +67,22 @@ bool Netns::same_as(const Netns& other) const {
     struct stat a {}, b {};
     if (fstat(fd(), &a) < 0 || fstat(other.fd(), &b) < 0) throw_errno("stat network namespace");
     return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+std::uint64_t Netns::cookie() const {
+    Fd socket;
+    int error = 0;
+    {
+        NetnsGuard inside(*this);
+        socket.reset(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+        error = errno;  // before the guard's setns back
+    }
+    if (!socket) throw SystemError(error, "open a socket in network namespace " + path_);
+    std::uint64_t cookie = 0;
+    socklen_t length = sizeof cookie;
+    if (getsockopt(socket.get(), SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &length) < 0)
+        throw_errno("read the cookie of network namespace " + path_);
+    return cookie;
 }
 
 NetnsGuard::NetnsGuard() : saved_(Netns::current()) {}

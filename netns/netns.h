@@ -5,6 +5,7 @@
 // undo step may ever run in the wrong namespace.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -29,6 +30,10 @@ public:
     const std::string& path() const { return path_; }
     /// True when both handles refer to the same namespace (same nsfs inode).
     bool same_as(const Netns& other) const;
+    /// The kernel's cookie for this namespace (SO_NETNS_COOKIE, Linux 5.14): unlike the nsfs
+    /// inode number, never given to another namespace later, so it tells whether a name still
+    /// holds the namespace it held. Enters the namespace briefly. Throws SystemError.
+    std::uint64_t cookie() const;
 
 private:
     Netns(Fd fd, std::string path) : fd_(std::move(fd)), path_(std::move(path)) {}

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "netns/netns.h"
+
 namespace nsveth {
 
 /// CNI_NETNS resolved: a path as given, or a bare name mapped to /var/run/netns/NAME.
@@ -21,13 +23,17 @@ NetnsTarget resolve_netns(std::string_view cni_netns);
 /// the kernel's limit. Deterministic, so DEL finds it without any state.
 std::string host_veth_name(std::string_view container_id, std::string_view ifname);
 
-/// Remembers that ADD of (container_id, ifname) created the named namespace `name`.
-/// Throws SystemError.
-void record_created_netns(std::string_view name, std::string_view container_id,
+/// Remembers that ADD of (container_id, ifname) created the named namespace `name`, which is
+/// `netns`. Throws SystemError.
+void record_created_netns(std::string_view name, const Netns& netns,
+                          std::string_view container_id, std::string_view ifname);
+/// DEL's half: if ADD of exactly this attachment created the named namespace `name`, forgets the
+/// record and removes the namespace — unless the name now holds another one (deleted and
+/// created again by someone else), which is left alone. Throws SystemError.
+void delete_created_netns(std::string_view name, std::string_view container_id,
                           std::string_view ifname);
-/// True when `name` was created by ADD of exactly this attachment.
-bool created_by(std::string_view name, std::string_view container_id, std::string_view ifname);
-/// Forgets the record (no error when there is none).
-void forget_created_netns(std::string_view name);
+/// The same for every named namespace that ADD of this attachment created, found through the
+/// records: for a DEL without CNI_NETNS. Throws SystemError.
+void delete_created_netns_of(std::string_view container_id, std::string_view ifname);
 
 }  // namespace nsveth

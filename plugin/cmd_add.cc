@@ -203,7 +203,7 @@ Result cmd_add(const Invocation& invocation) {
     else if (!ipam_result.dns.empty())
         result.dns = ipam_result.dns;
 
-    if (created_netns) record_created_netns(target.name, env.container_id, env.ifname);
+    if (created_netns) record_created_netns(target.name, netns, env.container_id, env.ifname);
     undo.commit();
     return result;
 }

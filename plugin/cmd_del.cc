@@ -7,7 +7,6 @@
 
 #include "netns/link.h"
 #include "netns/masquerade.h"
-#include "netns/named_netns.h"
 #include "plugin/attachment.h"
 #include "plugin/commands.h"
 #include "plugin/ipam_client.h"
@@ -46,15 +45,11 @@ void cmd_del(const Invocation& invocation) {
         attempt([&] {
             remove_masquerade({invocation.config.name, env.container_id, env.ifname});
         });
-    if (!env.netns.empty()) {
-        attempt([&] {
-            const NetnsTarget target = resolve_netns(env.netns);
-            if (!target.name.empty() && created_by(target.name, env.container_id, env.ifname)) {
-                delete_named_netns(target.name);
-                forget_created_netns(target.name);
-            }
-        });
-    }
+    attempt([&] {
+        if (env.netns.empty()) return delete_created_netns_of(env.container_id, env.ifname);
+        const NetnsTarget target = resolve_netns(env.netns);
+        if (!target.name.empty()) delete_created_netns(target.name, env.container_id, env.ifname);
+    });
     if (first_failure) std::rethrow_exception(first_failure);
 }
 

@@ -224,6 +224,39 @@ TEST(Lifecycle, BareNameCreatesNamedNamespaceAndDelRemovesIt) {
     EXPECT_FALSE(std::filesystem::exists("/var/run/netns/" + name));
 }
 
+/// Deletes the named namespace at the end of a test that expects nsveth to create or keep it.
+struct NamedNetnsCleanup {
+    std::string name;
+    ~NamedNetnsCleanup() { shell_in("", "ip netns delete " + name + " 2>/dev/null"); }
+};
+
+TEST(Lifecycle, DelWithoutNetnsRemovesTheNamespaceAddCreated) {
+    TestNetwork network(36, false);
+    const std::string name = unique_name("nsvt-bare");
+    const NamedNetnsCleanup cleanup{name};
+    json config = network.config();
+    expect_success(network.exec("ADD", "ctr-36", name, "eth0", config), "ADD");
+    ASSERT_TRUE(std::filesystem::exists("/var/run/netns/" + name));
+    expect_success(network.exec("DEL", "ctr-36", "", "eth0", config), "DEL without CNI_NETNS");
+    EXPECT_FALSE(std::filesystem::exists("/var/run/netns/" + name));
+    EXPECT_FALSE(std::filesystem::exists("/run/nsveth/created-netns/" + name));
+    EXPECT_TRUE(reservations(network).empty());
+}
+
+TEST(Lifecycle, DelLeavesANamespaceSomeoneElseCreatedUnderTheSameName) {
+    TestNetwork network(37, false);
+    const std::string name = unique_name("nsvt-bare");
+    const NamedNetnsCleanup cleanup{name};
+    json config = network.config();
+    expect_success(network.exec("ADD", "ctr-37", name, "eth0", config), "ADD");
+    // Deleted and created again by hand: the name now holds a namespace nsveth did not create.
+    expect_success(shell_in("", "ip netns delete " + name + " && ip netns add " + name),
+                   "recreate");
+    expect_success(network.exec("DEL", "ctr-37", name, "eth0", config), "DEL");
+    EXPECT_TRUE(std::filesystem::exists("/var/run/netns/" + name)) << "DEL deleted it";
+    EXPECT_FALSE(std::filesystem::exists("/run/nsveth/created-netns/" + name));
+}
+
 TEST(Lifecycle, MissingNetnsPathIsCode3AndTouchesNothing) {
     TestNetwork network(8);
     auto add = network.exec("ADD", "ctr-8", "/var/run/netns/nsvt-does-not-exist", "eth0",
