@@ -61,7 +61,13 @@ const json* requested_ranges(const json& config) {
 std::optional<std::vector<ipam::AttachmentId>> valid_attachments(const json& config) {
     const json* list = json_member(config, "cni.dev/valid-attachments");
     if (!list) list = json_member(config, "cni.dev/attachments");
-    if (!list) return std::nullopt;
+    if (!list) {
+        // libcni sends a runtime's empty list (a nil slice) as null, which Go plugins decode as
+        // an empty list: a key present with null means that no attachment is valid.
+        const bool given =
+            config.contains("cni.dev/valid-attachments") || config.contains("cni.dev/attachments");
+        return given ? std::make_optional(std::vector<ipam::AttachmentId>{}) : std::nullopt;
+    }
     if (!list->is_array())
         throw CniError(kDecodeFailure, "cni.dev/valid-attachments is not a list");
     std::vector<ipam::AttachmentId> valid;

@@ -21,8 +21,9 @@ std::vector<IpAddress> requested_addresses(const nlohmann::json& config, const C
 /// runtimeConfig.ipRanges, or nullptr when absent.
 const nlohmann::json* requested_ranges(const nlohmann::json& config);
 
-/// The GC list; nullopt when neither key is present ("release nothing"). An empty list means
-/// "nothing is valid". Throws CniError(kDecodeFailure) for a malformed entry.
+/// The GC list; nullopt when neither key is present ("release nothing"). An empty list, or
+/// null as libcni sends an empty one, means "nothing is valid". Throws
+/// CniError(kDecodeFailure) for a malformed entry.
 std::optional<std::vector<ipam::AttachmentId>> valid_attachments(const nlohmann::json& config);
 
 }  // namespace nsveth

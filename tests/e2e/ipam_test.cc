@@ -215,8 +215,19 @@ TEST(Ipam, GcReleasesOnlyStaleAttachments) {
     EXPECT_FALSE(fs::exists(dir / "10.77.45.2"));
     EXPECT_TRUE(fs::exists(dir / "lock"));
 
+    // libcni sends a runtime's empty list as null under both keys: nothing is valid.
+    ScopedNetns c("nsvt-p");
+    expect_ok(network.exec("ADD", "gc-c", c.path(), "eth0", config), "ADD c");
+    ASSERT_FALSE(fs::is_empty(dir / "attachments"));
+    json null_list = config;
+    null_list["cni.dev/valid-attachments"] = nullptr;
+    null_list["cni.dev/attachments"] = nullptr;
+    expect_ok(network.exec_plugin(nsveth_binary(), "GC", "", "", "", null_list), "GC null");
+    EXPECT_TRUE(fs::is_empty(dir / "attachments"));
+
     expect_ok(network.exec("DEL", "gc-a", a.path(), "eth0", config), "DEL a");
     expect_ok(network.exec("DEL", "gc-b", b.path(), "eth0", config), "DEL b");
+    expect_ok(network.exec("DEL", "gc-c", c.path(), "eth0", config), "DEL c");
 }
 
 TEST(Ipam, StandaloneBinaryAnswersVersionAndAbbreviatedResult) {

@@ -58,6 +58,11 @@ TEST(ValidAttachments, BothKeysAndAbsence) {
     auto legacy = valid_attachments(json::parse(R"({"cni.dev/attachments": []})"));
     ASSERT_TRUE(legacy);
     EXPECT_TRUE(legacy->empty());
+    // What libcni sends for a network without pods: null under both keys, meaning none is valid.
+    auto none = valid_attachments(
+        json::parse(R"({"cni.dev/valid-attachments": null, "cni.dev/attachments": null})"));
+    ASSERT_TRUE(none);
+    EXPECT_TRUE(none->empty());
     EXPECT_THROW(valid_attachments(json::parse(R"({"cni.dev/attachments": [{"ifname": 1}]})")),
                  CniError);
 }
