@@ -197,7 +197,10 @@ std::vector<IpAddress> reserved(const Config& config, const std::string& network
     std::vector<IpAddress> held;
     std::optional<Store> store = Store::open(config.data_dir, network, OpenMode::kRead);
     if (!store) return held;
-    if (std::optional<std::vector<IpAddress>> listed = store->read_index(who))
+    std::optional<std::vector<IpAddress>> listed = store->read_index(who);
+    // No nsveth has written this store yet, so nothing indexed its reservations: look at all.
+    if (!listed && !store->has_boot_id()) listed = store->address_files();
+    if (listed)
         for (const IpAddress& ip : *listed)
             if (store->is_held_by(ip, who)) held.push_back(ip);
     return held;

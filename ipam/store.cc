@@ -2,10 +2,13 @@
 #include "ipam/store.h"
 
 #include <algorithm>
+#include <map>
 #include <string_view>
+#include <utility>
 
 #include "common/error.h"
 #include "ipam/boot_id.h"
+#include "ipam/names.h"
 
 namespace nsveth::ipam {
 
@@ -71,6 +74,8 @@ std::optional<Store> Store::open(const std::string& data_dir, const std::string&
     return store;
 }
 
+bool Store::has_boot_id() const { return network_.exists(kBootIdName); }
+
 bool Store::same_boot(const std::string& current) const {
     std::optional<std::string> recorded = network_.read(kBootIdName);
     return !recorded || trimmed(*recorded) == current;
@@ -88,8 +93,37 @@ void Store::adopt_boot(const std::string& current) {
         for (const std::string& name : temp_files()) remove_temp_file(name);
         for (const IpAddress& ip : address_files()) remove_address(ip);
         for (const AttachmentId& who : indexed_attachments()) remove_index(who);
+    } else {
+        index_unindexed_reservations();
     }
     network_.replace(kBootIdName, current + "\n");
+}
+
+void Store::index_unindexed_reservations() {
+    std::map<std::pair<std::string, std::string>, std::vector<IpAddress>> owned;
+    for (const IpAddress& ip : address_files()) {
+        std::optional<Owner> owner;
+        try {
+            owner = owner_of(ip);
+        } catch (const SystemError&) {
+            continue;
+        }
+        if (owner && owner->ifname)
+            owned[{owner->container_id, *owner->ifname}].push_back(ip);
+    }
+    for (auto& [key, addresses] : owned) {
+        const AttachmentId who{key.first, key.second};
+        try {
+            check_attachment(who);  // the index name must stay one file in attachments/
+        } catch (const CniError&) {
+            continue;
+        }
+        std::vector<IpAddress> listed = read_index(who).value_or(std::vector<IpAddress>{});
+        const std::size_t before = listed.size();
+        for (const IpAddress& ip : addresses)
+            if (std::find(listed.begin(), listed.end(), ip) == listed.end()) listed.push_back(ip);
+        if (listed.size() != before) write_index(who, listed);
+    }
 }
 
 bool Store::is_taken(const IpAddress& ip) const { return network_.exists(ip.to_string()); }

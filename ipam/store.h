@@ -9,7 +9,8 @@
 // The index is written before the address files it lists and removed after them, so it is always
 // a superset of what the attachment holds: release and reserved() never walk the directory, and a
 // killed process leaves nothing a later release cannot clean. Opening for writing discards every
-// reservation of an earlier boot. Nothing is fsynced: ipam/README.md explains why none is needed.
+// reservation of an earlier boot; the first opening of a store without a boot id indexes the
+// reservations it finds (a host-local store taken over). Nothing is fsynced: ipam/README.md explains why none is needed.
 #pragma once
 
 #include <chrono>
@@ -51,6 +52,9 @@ public:
 
     /// The network directory, for messages.
     const std::string& path() const { return network_.path(); }
+    /// Whether a boot id is recorded. A store without one that is open only for reading may
+    /// hold reservations without an index (host-local's, before any nsveth wrote the store).
+    bool has_boot_id() const;
 
     /// Whether some attachment (or a foreign writer) holds `ip`.
     bool is_taken(const IpAddress& ip) const;
@@ -101,8 +105,13 @@ private:
     /// Whether the recorded boot id is absent or the current one.
     bool same_boot(const std::string& current) const;
     /// Records `current` as the boot id, first removing every reservation (address files,
-    /// indexes, temp files) when another boot id is recorded. Cursors stay.
+    /// indexes, temp files) when another boot id is recorded, or indexing the reservations that
+    /// have no index when none is recorded. Cursors stay.
     void adopt_boot(const std::string& current);
+    /// Gives every reservation that names an interface but has no index (host-local's, an older
+    /// nsveth's) an index entry, so that DEL releases it and CHECK finds it. Legacy id-only
+    /// records, names unfit for an index and unreadable files are left for GC.
+    void index_unindexed_reservations();
 
     Directory network_;
     FileLock lock_;

@@ -78,6 +78,30 @@ TEST(Ipam, NsvethDelegatesToHostLocal) {
     expect_ok(network.exec("DEL", "deleg-1", pod.path(), "eth0", check), "DEL again");
 }
 
+// A node moving from host-local to nsveth-ipam: the pods host-local served pass CHECK, and their
+// DEL releases the address, though host-local kept no index.
+TEST(Ipam, TakesOverAHostLocalStore) {
+    if (!reference_plugins_present()) GTEST_SKIP() << "containernetworking-plugins missing";
+    TestNetwork network(38, false);
+    ScopedNetns pod("nsvt-p");
+    json before = network.config("1.0.0");
+    before["type"] = "ptp";
+    before["ipam"]["type"] = "host-local";
+    const std::string ptp = std::string(kReferencePluginDir) + "/ptp";
+    auto add = network.exec_plugin(ptp, "ADD", "hl-1", pod.path(), "eth0", before);
+    expect_ok(add, "ptp + host-local ADD");
+    ASSERT_EQ(add.status, 0);
+    const fs::path lease = fs::path(network.data_dir()) / network.name() / "10.77.38.2";
+    ASSERT_TRUE(fs::exists(lease));
+
+    json after = network.config("1.0.0");
+    after["type"] = "ptp";  // nsveth-ipam now serves ptp
+    after["prevResult"] = json::parse(add.out);
+    expect_ok(network.exec_plugin(ptp, "CHECK", "hl-1", pod.path(), "eth0", after), "CHECK");
+    expect_ok(network.exec_plugin(ptp, "DEL", "hl-1", pod.path(), "eth0", after), "DEL");
+    EXPECT_FALSE(fs::exists(lease)) << "DEL must release host-local's reservation";
+}
+
 TEST(Ipam, DelegateFailureIsReportedAndNothingIsLeft) {
     TestNetwork network(42, false);
     network.ipam()["type"] = "no-such-ipam";

@@ -1,11 +1,13 @@
 // Reservations never outlive the boot they were made in: a store opened for writing under another
 // boot id loses every reservation (cursors stay); a store without a boot id keeps its
-// reservations and adopts the current one; reading an earlier boot's store finds nothing.
+// reservations, indexes those without an index and adopts the current one; reading an earlier
+// boot's store finds nothing.
 // The boot id comes from a fake file here, so a "reboot" is rewriting it.
 #include "ipam/boot_id.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "ipam/ipam.h"
@@ -118,6 +120,27 @@ TEST_F(BootIdTest, AStoreWithoutBootIdKeepsItsReservationsAndAdoptsTheCurrentOne
     boot("33333333-cccc-4ccc-8ccc-000000000003");
     reserve(config, kNetwork, attachment("c"));
     EXPECT_EQ(address_files(), (std::set<std::string>{"10.22.0.4", "fd00::4"}));
+}
+
+TEST_F(BootIdTest, TakingOverAHostLocalStoreIndexesItsReservations) {
+    // host-local's files, no index and no boot id: the first writer indexes them, so DEL
+    // releases them and CHECK finds them. The legacy id-only record names no interface.
+    Config config = dual_stack();
+    plant("10.22.0.50", "hl-1\r\neth0");
+    plant("fd00::50", "hl-1\r\neth0");
+    plant("10.22.0.51", "hl-legacy");
+    plant("10.22.0.52", "bad/id\r\neth0");
+    // CHECK reads without writing, and finds them before any writer indexed them.
+    EXPECT_EQ(texts(reserved(config, kNetwork, attachment("hl-1"))).size(), 2u);
+    EXPECT_FALSE(std::filesystem::exists(store_path("boot_id")));
+    reserve(config, kNetwork, attachment("b"));
+    Texts found = texts(reserved(config, kNetwork, attachment("hl-1")));
+    std::sort(found.begin(), found.end());
+    EXPECT_EQ(found, (Texts{"10.22.0.50", "fd00::50"}));
+    EXPECT_EQ(names_in(store_path("attachments")), (std::set<std::string>{"b@eth0", "hl-1@eth0"}));
+    release(config, kNetwork, attachment("hl-1"));
+    EXPECT_EQ(address_files(), (std::set<std::string>{"10.22.0.2", "fd00::2", "10.22.0.51",
+                                                      "10.22.0.52"}));
 }
 
 TEST_F(BootIdTest, ADamagedBootIdCountsAsAnotherBoot) {
