@@ -2,6 +2,7 @@
 // it from its configuration and the result carries it as is, so both use this one type.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 
 #include "common/ip.h"
@@ -14,8 +15,8 @@ struct Route {
     // CNI 1.1.0 route attributes; results render them only for cniVersion >= 1.1.0.
     std::optional<int> mtu = std::nullopt;
     std::optional<int> advmss = std::nullopt;
-    std::optional<int> priority = std::nullopt;
-    std::optional<int> table = std::nullopt;
+    std::optional<std::uint32_t> priority = std::nullopt;  // the kernel's u32 (RTA_PRIORITY)
+    std::optional<std::uint32_t> table = std::nullopt;     // the kernel's u32 (RTA_TABLE)
     std::optional<int> scope = std::nullopt;
 };
 

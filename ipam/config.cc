@@ -4,6 +4,8 @@
 #include "ipam/config.h"
 
 #include <nlohmann/json.hpp>
+
+#include <cstdint>
 #include <string_view>
 
 #include "common/error.h"
@@ -43,15 +45,17 @@ std::optional<std::string> optional_string(const json& object, KeyPath where) {
     return value->get<std::string>();
 }
 
-// A non-negative integer no larger than `max`, or nullopt when absent.
-std::optional<int> optional_uint(const json& object, KeyPath where, long long max) {
+// A non-negative integer no larger than `max` (which the result type holds), or nullopt when
+// absent.
+template <typename Number>
+std::optional<Number> optional_uint(const json& object, KeyPath where, Number max) {
     const json* value = member(object, where.key);
     if (!value) return std::nullopt;
     if (!value->is_number_integer() || value->get<long long>() < 0 ||
-        value->get<long long>() > max)
+        value->get<long long>() > static_cast<long long>(max))
         invalid(where.str() + " " + value->dump() + " is not an integer from 0 to " +
                 std::to_string(max));
-    return static_cast<int>(value->get<long long>());
+    return static_cast<Number>(value->get<long long>());
 }
 
 IpPrefix parse_prefix(const std::string& text, KeyPath where) {
@@ -231,8 +235,8 @@ std::vector<Route> parse_routes(const json& ipam) {
         }
         route.mtu = optional_uint(entry, {path, "mtu"}, 65535);
         route.advmss = optional_uint(entry, {path, "advmss"}, 65535);
-        route.priority = optional_uint(entry, {path, "priority"}, 0x7fffffff);
-        route.table = optional_uint(entry, {path, "table"}, 0x7fffffff);
+        route.priority = optional_uint(entry, {path, "priority"}, UINT32_MAX);
+        route.table = optional_uint(entry, {path, "table"}, UINT32_MAX);
         route.scope = optional_uint(entry, {path, "scope"}, 255);
         routes.push_back(std::move(route));
     }

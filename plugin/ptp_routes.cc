@@ -39,8 +39,8 @@ std::vector<RouteEntry> container_routes(const std::vector<IpConfig>& ips,
              .gateway = route.gw,
              .ifindex = ifindex,
              .scope = static_cast<std::uint8_t>(route.scope.value_or(RT_SCOPE_UNIVERSE)),
-             .table = static_cast<std::uint32_t>(route.table.value_or(RT_TABLE_MAIN)),
-             .priority = unsigned_or(route.priority),
+             .table = route.table.value_or(RT_TABLE_MAIN),
+             .priority = route.priority,
              .mtu = unsigned_or(route.mtu),
              .advmss = unsigned_or(route.advmss)});
     return entries;

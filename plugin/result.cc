@@ -4,8 +4,8 @@
 // keys, because a chain may hand us any supported shape.
 #include "plugin/result.h"
 
-#include <climits>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +28,8 @@ json render_interface(const Interface& interface, bool with_1_1_fields) {
     if (!interface.mac.empty()) out["mac"] = interface.mac;
     if (with_1_1_fields && interface.mtu) out["mtu"] = *interface.mtu;
     if (!interface.sandbox.empty()) out["sandbox"] = interface.sandbox;
+    if (with_1_1_fields && !interface.socket_path.empty()) out["socketPath"] = interface.socket_path;
+    if (with_1_1_fields && !interface.pci_id.empty()) out["pciID"] = interface.pci_id;
     return out;
 }
 
@@ -75,7 +77,8 @@ std::string member_path(const std::string& path, const char* key) { return path 
     throw CniError(kDecodeFailure, path + ": expected " + expected + ", got " + value.type_name());
 }
 
-[[noreturn]] void throw_invalid(const std::string& path, const json& value, const char* reason) {
+[[noreturn]] void throw_invalid(const std::string& path, const json& value,
+                                const std::string& reason) {
     throw CniError(kDecodeFailure, "invalid " + path + " " +
                                        value.dump(-1, ' ', false, json::error_handler_t::replace) +
                                        ": " + reason);
@@ -101,17 +104,23 @@ std::string read_optional_string(const json& object, const char* key, const std:
     return value ? read_string(*value, path, key) : std::string();
 }
 
-std::optional<int> read_optional_uint(const json& object, const char* key,
-                                      const std::string& path) {
+// A non-negative integer that `Number` holds: int for most fields, the kernel's u32 for route
+// tables and priorities.
+template <typename Number = int>
+std::optional<Number> read_optional_uint(const json& object, const char* key,
+                                         const std::string& path) {
     const json* value = json_member(object, key);
     if (!value) return std::nullopt;
     if (!value->is_number_integer())
         throw_wrong_type(member_path(path, key), *value, "an integer");
-    const bool in_range = value->is_number_unsigned() ? value->get<std::uint64_t>() <= INT_MAX
+    constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<Number>::max());
+    const bool in_range = value->is_number_unsigned() ? value->get<std::uint64_t>() <= kMax
                                                       : value->get<std::int64_t>() >= 0 &&
-                                                            value->get<std::int64_t>() <= INT_MAX;
-    if (!in_range) throw_invalid(member_path(path, key), *value, "not between 0 and 2147483647");
-    return value->get<int>();
+                                                            value->get<std::uint64_t>() <= kMax;
+    if (!in_range)
+        throw_invalid(member_path(path, key), *value,
+                      "not between 0 and " + std::to_string(kMax));
+    return value->get<Number>();
 }
 
 std::vector<std::string> read_string_list(const json& object, const char* key,
@@ -164,6 +173,8 @@ Interface parse_interface(const json& value, const std::string& path) {
     out.mac = read_optional_string(value, "mac", path);
     out.mtu = read_optional_uint(value, "mtu", path);
     out.sandbox = read_optional_string(value, "sandbox", path);
+    out.socket_path = read_optional_string(value, "socketPath", path);
+    out.pci_id = read_optional_string(value, "pciID", path);
     return out;
 }
 
@@ -184,8 +195,8 @@ Route parse_route(const json& value, const std::string& path) {
     out.gw = read_optional_address(value, "gw", path);
     out.mtu = read_optional_uint(value, "mtu", path);
     out.advmss = read_optional_uint(value, "advmss", path);
-    out.priority = read_optional_uint(value, "priority", path);
-    out.table = read_optional_uint(value, "table", path);
+    out.priority = read_optional_uint<std::uint32_t>(value, "priority", path);
+    out.table = read_optional_uint<std::uint32_t>(value, "table", path);
     out.scope = read_optional_uint(value, "scope", path);
     return out;
 }

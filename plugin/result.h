@@ -30,6 +30,9 @@ struct Interface {
     std::string mac;
     std::optional<int> mtu = std::nullopt;  // 1.1.0 only
     std::string sandbox;     // empty for host-side interfaces
+    // 1.1.0 only, and only ever from a previous plugin's result, passed through as they came.
+    std::string socket_path = {};  // "socketPath": a vhost-user or similar socket
+    std::string pci_id = {};       // "pciID": the device's PCI address
 };
 
 struct IpConfig {

@@ -128,6 +128,19 @@ TEST(ParseConfig, Routes) {
     EXPECT_EQ(config.routes[1].dst, prefix("192.168.0.0/16"));
     EXPECT_EQ(config.routes[1].gw, ip("10.0.0.9"));
     EXPECT_EQ(config.routes[2].gw, ip("fd00::1"));
+
+    // The 1.1 extras: table and priority take the kernel's whole u32, the others their limits.
+    const json extras = {{"dst", "0.0.0.0/0"}, {"table", 4294967295u}, {"priority", 3000000000u},
+                         {"mtu", 1400},        {"advmss", 1360},       {"scope", 253}};
+    config = parse_config({{"subnet", "10.0.0.0/24"}, {"routes", json::array({extras})}});
+    EXPECT_EQ(config.routes[0].table, 4294967295u);
+    EXPECT_EQ(config.routes[0].priority, 3000000000u);
+    EXPECT_EQ(config.routes[0].mtu, 1400);
+    EXPECT_EQ(config.routes[0].scope, 253);
+    json too_big = extras;
+    too_big["table"] = 4294967296u;
+    expect_invalid({{"subnet", "10.0.0.0/24"}, {"routes", json::array({too_big})}},
+                   {"ipam.routes[0].table 4294967296", "from 0 to 4294967295"});
 }
 
 TEST(ParseConfigError, ShapeOfTheIpamObject) {

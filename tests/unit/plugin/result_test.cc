@@ -176,10 +176,28 @@ TEST(ParseResult, RoundTripsEveryVersion) {
     expect_same_result(parse_result(render_result(full, "0.4.0")), without_11_fields);
 }
 
+TEST(ParseResult, KeepsSocketPathAndPciIdForVersion110Only) {
+    const Result result = parse_result(json::parse(R"({"cniVersion": "1.1.0",
+        "interfaces": [{"name": "net1", "socketPath": "/run/x.sock", "pciID": "0000:00:01.0"}]})"));
+    EXPECT_EQ(render_result(result, "1.1.0")["interfaces"],
+              json::parse(R"([{"name": "net1", "socketPath": "/run/x.sock",
+                                "pciID": "0000:00:01.0"}])"));
+    EXPECT_EQ(render_result(result, "1.0.0")["interfaces"],
+              json::parse(R"([{"name": "net1"}])"));
+}
+
+TEST(ParseResult, RouteTablesAndPrioritiesTakeTheKernelsWholeU32) {
+    const Result result = parse_result(json::parse(R"({"cniVersion": "1.1.0",
+        "routes": [{"dst": "10.0.0.0/8", "table": 3000000000, "priority": 4294967295}]})"));
+    EXPECT_EQ(result.routes[0].table, 3000000000u);
+    EXPECT_EQ(result.routes[0].priority, 4294967295u);
+    EXPECT_EQ(render_result(result, "1.1.0")["routes"][0]["table"], 3000000000u);
+}
+
 TEST(ParseResult, IgnoresUnknownKeysAndTreatsNullAsUnset) {
     const Result result = parse_result(json::parse(R"({
         "cniVersion": "1.1.0", "vendor": {"x": 1},
-        "interfaces": [{"name": "eth0", "socketPath": "/run/x.sock", "pciID": "0000:00:01.0",
+        "interfaces": [{"name": "eth0", "socketPath": null, "pciID": null,
                         "mac": null, "mtu": null}],
         "ips": [{"address": "10.22.0.5/24", "version": "4", "gateway": "", "interface": null,
                  "extra": true}],
@@ -228,8 +246,11 @@ TEST(ParseResult, NamesTheFieldOfAWrongTypeOrBadValue) {
               R"(invalid prevResult.ips[0].gateway "10.0.0": not an IP address)");
     EXPECT_EQ(decode_error(R"({"routes": [{"dst": "0.0.0.0/0", "gw": "fd00::/64"}]})"),
               R"(invalid prevResult.routes[0].gw "fd00::/64": not an IP address)");
+    // Route tables and priorities are the kernel's u32.
     EXPECT_EQ(decode_error(R"({"routes": [{"dst": "0.0.0.0/0", "table": -1}]})"),
-              "invalid prevResult.routes[0].table -1: not between 0 and 2147483647");
+              "invalid prevResult.routes[0].table -1: not between 0 and 4294967295");
+    EXPECT_EQ(decode_error(R"({"routes": [{"dst": "0.0.0.0/0", "priority": 4294967296}]})"),
+              "invalid prevResult.routes[0].priority 4294967296: not between 0 and 4294967295");
     EXPECT_EQ(decode_error(R"({"routes": [{"dst": "0.0.0.0/0", "mtu": "1400"}]})"),
               "prevResult.routes[0].mtu: expected an integer, got string");
     EXPECT_EQ(decode_error(R"({"interfaces": [{"name": 1}]})"),
