@@ -7,10 +7,11 @@
 //   attachments/<containerID>@<ifname>   the attachment's addresses, one per line
 //   .tmp.<pid>.<salt>.<n>         temp files (in both directories) until linked or renamed
 // The index is written before the address files it lists and removed after them, so it is always
-// a superset of what the attachment holds: release and reserved() never walk the directory, and a
-// killed process leaves nothing a later release cannot clean. Opening for writing discards every
-// reservation of an earlier boot; the first opening of a store without a boot id indexes the
-// reservations it finds (a host-local store taken over). Nothing is fsynced: ipam/README.md explains why none is needed.
+// a superset of what the attachment holds: release and reserved() need not walk the directory,
+// and a killed process leaves nothing a later release cannot clean. Opening for writing discards
+// every reservation of an earlier boot; the first opening of a store without a boot id indexes
+// the reservations it finds (a host-local store taken over). Nothing is fsynced: ipam/README.md
+// explains why none is needed.
 #pragma once
 
 #include <chrono>

@@ -127,6 +127,15 @@ void set_link_up(NetlinkBatch& batch, int index, std::string_view name) {
     batch.add(message, "set link " + std::string(name) + " up");
 }
 
+void set_link_down(NetlinkSocket& socket, int index, std::string_view name) {
+    NetlinkMessage message(RTM_NEWLINK, 0);
+    auto& ifi = message.header<ifinfomsg>();
+    ifi.ifi_family = AF_UNSPEC;
+    ifi.ifi_index = index;
+    ifi.ifi_change = IFF_UP;
+    socket.request(message, "set link " + std::string(name) + " down");
+}
+
 bool try_delete_link(NetlinkSocket& socket, std::string_view name) {
     NetlinkMessage message(RTM_DELLINK, 0);
     message.header<ifinfomsg>().ifi_family = AF_UNSPEC;

@@ -51,6 +51,8 @@ std::optional<LinkInfo> find_link(NetlinkSocket& socket, std::string_view name);
 
 /// Queues setting IFF_UP on link `index` in `batch` (`name` is for messages).
 void set_link_up(NetlinkBatch& batch, int index, std::string_view name);
+/// Clears IFF_UP on link `index` (`name` is for messages). Throws SystemError.
+void set_link_down(NetlinkSocket& socket, int index, std::string_view name);
 
 /// Deletes the link called `name`; false when it did not exist. Throws SystemError otherwise.
 bool try_delete_link(NetlinkSocket& socket, std::string_view name);

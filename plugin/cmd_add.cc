@@ -64,8 +64,7 @@ void ensure_ipv6_setting(const LinkInfo& link, IsSet is_set, const std::string& 
 /// Per-interface IPv6 settings inside the namespace, before any address: IPv6 on (lo and the
 /// interface), no duplicate address detection (IPAM guarantees uniqueness; DAD would hold the
 /// addresses back for a second or more), and addresses kept while the link is down.
-void prepare_ipv6(NetlinkSocket& socket, const Netns& netns, const LinkInfo& link) {
-    const LinkInfo lo = require_link(socket, "lo");
+void prepare_ipv6(const Netns& netns, const LinkInfo& lo, const LinkInfo& link) {
     NetnsGuard inside(netns);
     for (const LinkInfo* each : {&lo, &link})
         ensure_ipv6_setting(
@@ -73,6 +72,25 @@ void prepare_ipv6(NetlinkSocket& socket, const Netns& netns, const LinkInfo& lin
             "net/ipv6/conf/" + each->name + "/disable_ipv6", "0");
     write_sysctl("net/ipv6/conf/" + link.name + "/accept_dad", "0");
     write_sysctl("net/ipv6/conf/" + link.name + "/keep_addr_on_down", "1");
+}
+
+/// Whether ADD may change lo from `before`: bring it up, or switch IPv6 on for it.
+bool may_change_loopback(const LinkInfo& before) {
+    return !before.is_up() || (before.ipv6 && before.ipv6->disabled);
+}
+
+/// The undo of what ADD may have changed on lo of the namespace at `path` (both writes are
+/// no-ops if ADD had not got that far). Runs from an undo step, after the objects of cmd_add are
+/// gone, so it opens the namespace again.
+void restore_loopback(const std::string& path, const LinkInfo& before) {
+    const Netns netns = Netns::open(path);
+    NetnsGuard inside(netns);
+    if (before.ipv6 && before.ipv6->disabled)
+        write_sysctl("net/ipv6/conf/" + before.name + "/disable_ipv6", "1");
+    if (!before.is_up()) {
+        NetlinkSocket socket = NetlinkSocket::open(path);
+        set_link_down(socket, before.index, before.name);
+    }
 }
 
 /// Turns forwarding on for `family` unless it is on already.
@@ -113,16 +131,21 @@ void configure_host(NetlinkSocket& socket, const std::string& host_name,
     if (uses_ipv6(ips)) ensure_forwarding(socket, AF_INET6);
 }
 
-/// create_veth, with a name taken by someone else reported as such (nothing of theirs is undone).
-void create_veth_or_explain(NetlinkSocket& host, const VethPair& pair,
+/// create_veth, with a name taken by someone else, on either side, reported as such (nothing of
+/// theirs is undone).
+void create_veth_or_explain(NetlinkSocket& host, NetlinkSocket& container, const VethPair& pair,
                             const std::string& container_id) {
     try {
         create_veth(host, pair);
     } catch (const SystemError& error) {
-        if (error.error() == EEXIST && find_link(host, pair.host_name))
+        if (error.error() != EEXIST) throw;
+        if (find_link(host, pair.host_name))
             throw CniError(kAlreadyExists, "host interface " + pair.host_name +
                                                " for container " + container_id +
                                                " already exists");
+        if (find_link(container, pair.peer_name))
+            throw CniError(kAlreadyExists, "interface " + pair.peer_name + " already exists in " +
+                                               pair.peer_netns->path());
         throw;
     }
 }
@@ -160,14 +183,17 @@ Result cmd_add(const Invocation& invocation) {
         NetnsGuard inside(netns);
         return NetlinkSocket::open(target.path);
     }();
-    if (find_link(container, env.ifname))
-        throw CniError(kAlreadyExists,
-                       "interface " + env.ifname + " already exists in " + target.path);
+    // lo as it is now: ADD brings it up (and, for IPv6, switches IPv6 on for it), and a failed
+    // ADD puts it back. An interface already called CNI_IFNAME shows up when creating the pair.
+    const LinkInfo lo = require_link(container, "lo");
+    if (may_change_loopback(lo))
+        undo.push([path = target.path, lo] { restore_loopback(path, lo); });
 
     const Result ipam_result = ipam->add();
     undo.push([&] { ipam->del(); });
 
-    create_veth_or_explain(host, {host_name, env.ifname, &netns, config.mtu, options.mac},
+    create_veth_or_explain(host, container,
+                           {host_name, env.ifname, &netns, config.mtu, options.mac},
                            env.container_id);
     undo.push([&] { try_delete_link(host, host_name); });
 
@@ -176,7 +202,7 @@ Result cmd_add(const Invocation& invocation) {
     const std::vector<Route> routes = routes_via_gateways(ips, ipam_result.routes);
 
     const LinkInfo container_link = require_link(container, env.ifname);
-    if (uses_ipv6(ips)) prepare_ipv6(container, netns, container_link);
+    if (uses_ipv6(ips)) prepare_ipv6(netns, lo, container_link);
     configure_container(container, container_link, ips, routes);
     configure_host(host, host_name, ips);
     if (config.ip_masq) {

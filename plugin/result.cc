@@ -28,7 +28,8 @@ json render_interface(const Interface& interface, bool with_1_1_fields) {
     if (!interface.mac.empty()) out["mac"] = interface.mac;
     if (with_1_1_fields && interface.mtu) out["mtu"] = *interface.mtu;
     if (!interface.sandbox.empty()) out["sandbox"] = interface.sandbox;
-    if (with_1_1_fields && !interface.socket_path.empty()) out["socketPath"] = interface.socket_path;
+    if (with_1_1_fields && !interface.socket_path.empty())
+        out["socketPath"] = interface.socket_path;
     if (with_1_1_fields && !interface.pci_id.empty()) out["pciID"] = interface.pci_id;
     return out;
 }

@@ -49,6 +49,20 @@ TEST(Rollback, LateHostRouteFailureUndoesEverything) {
     ASSERT_EQ(network.exec("DEL", "late", pod.path(), "eth0", network.config()).status, 0);
 }
 
+TEST(Rollback, LoopbackOfAnExistingNamespaceIsPutBack) {
+    TestNetwork network(39);  // dual-stack: ADD also switches IPv6 on for lo
+    ASSERT_EQ(shell_in(network.host().path(), "ip route add blackhole 10.77.39.2/32").status, 0);
+    ScopedNetns pod("nsvt-p");  // as `ip netns add` leaves it: lo down
+    ASSERT_EQ(shell_in(pod.path(), "sysctl -qw net.ipv6.conf.lo.disable_ipv6=1").status, 0);
+    auto add = network.exec("ADD", "lo", pod.path(), "eth0", network.config());
+    ASSERT_NE(add.status, 0);
+    EXPECT_EQ(json::parse(add.out)["code"], 100) << add.out;
+    EXPECT_EQ(shell_in(pod.path(), "ip -o link show lo | grep -c ',UP'").out, "0\n");
+    EXPECT_EQ(shell_in(pod.path(), "cat /proc/sys/net/ipv6/conf/lo/disable_ipv6").out, "1\n");
+    EXPECT_EQ(shell_in(pod.path(), "ip -o link show | grep -vc ': lo:'").out, "0\n");
+    EXPECT_TRUE(no_reservations(network));
+}
+
 TEST(Rollback, NamespaceCreatedForAFailedAddIsRemoved) {
     TestNetwork network(32);
     ASSERT_EQ(shell_in(network.host().path(), "ip route add blackhole 10.77.32.2/32").status, 0);
