@@ -74,6 +74,19 @@ void prepare_ipv6(const Netns& netns, const LinkInfo& lo, const LinkInfo& link) 
     write_sysctl("net/ipv6/conf/" + link.name + "/keep_addr_on_down", "1");
 }
 
+/// The kernel drops IPv6 from a link whose MTU is below 1280 (RFC 8200), so IPv6 addresses on a
+/// smaller configured MTU would fail later with an obscure sysctl error.
+void require_ipv6_mtu(int mtu, const Result& ipam_result) {
+    constexpr int kMinIpv6Mtu = 1280;
+    if (mtu == 0 || mtu >= kMinIpv6Mtu) return;
+    for (const auto& ip : ipam_result.ips)
+        if (!ip.address.address().is_v4())
+            throw CniError(kInvalidConfig, "mtu " + std::to_string(mtu) + " is below " +
+                                               std::to_string(kMinIpv6Mtu) +
+                                               ", the minimum for IPv6, and IPAM assigned " +
+                                               ip.address.to_string());
+}
+
 /// Whether ADD may change lo from `before`: bring it up, or switch IPv6 on for it.
 bool may_change_loopback(const LinkInfo& before) {
     return !before.is_up() || (before.ipv6 && before.ipv6->disabled);
@@ -191,6 +204,7 @@ Result cmd_add(const Invocation& invocation) {
 
     const Result ipam_result = ipam->add();
     undo.push([&] { ipam->del(); });
+    require_ipv6_mtu(config.mtu, ipam_result);
 
     create_veth_or_explain(host, container,
                            {host_name, env.ifname, &netns, config.mtu, options.mac},

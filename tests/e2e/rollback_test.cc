@@ -63,6 +63,21 @@ TEST(Rollback, LoopbackOfAnExistingNamespaceIsPutBack) {
     EXPECT_TRUE(no_reservations(network));
 }
 
+TEST(Rollback, MtuBelowTheIpv6MinimumIsRefusedWithIpv6Addresses) {
+    TestNetwork network(30);  // dual-stack
+    ScopedNetns pod("nsvt-p");
+    json config = network.config();
+    config["mtu"] = 1000;
+    auto add = network.exec("ADD", "mtu", pod.path(), "eth0", config);
+    ASSERT_NE(add.status, 0);
+    json error = json::parse(add.out);
+    EXPECT_EQ(error["code"], 7) << add.out;
+    EXPECT_NE(error["msg"].get<std::string>().find("mtu 1000 is below 1280"), std::string::npos)
+        << add.out;
+    EXPECT_EQ(host_links(network), "");
+    EXPECT_TRUE(no_reservations(network));
+}
+
 TEST(Rollback, NamespaceCreatedForAFailedAddIsRemoved) {
     TestNetwork network(32);
     ASSERT_EQ(shell_in(network.host().path(), "ip route add blackhole 10.77.32.2/32").status, 0);
