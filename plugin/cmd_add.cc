@@ -16,6 +16,7 @@
 #include "plugin/attachment.h"
 #include "plugin/cni_args.h"
 #include "plugin/commands.h"
+#include "plugin/created_netns.h"
 #include "plugin/ipam_client.h"
 #include "plugin/ptp_routes.h"
 #include "plugin/runtime_options.h"
@@ -185,6 +186,8 @@ Result cmd_add(const Invocation& invocation) {
     const NetnsTarget target = resolve_netns(env.netns);
     const std::string host_name = host_veth_name(env.container_id, env.ifname);
     NetlinkSocket host = NetlinkSocket::open("host");
+    // Held until the end, so a namespace this ADD creates and may still delete has no other user.
+    const Fd naming = target.name.empty() ? Fd() : lock_named_netns_use();
     UndoStack undo;  // after everything its steps use, so it runs before they are destroyed
 
     bool created_netns = false;
@@ -243,7 +246,10 @@ Result cmd_add(const Invocation& invocation) {
     else if (!ipam_result.dns.empty())
         result.dns = ipam_result.dns;
 
-    if (created_netns) record_created_netns(target.name, netns, env.container_id, env.ifname);
+    if (created_netns)
+        record_created_netns(target.name, netns, env.container_id, env.ifname);
+    else if (!target.name.empty())
+        record_netns_user(target.name, netns, env.container_id, env.ifname);
     undo.commit();
     return result;
 }

@@ -9,6 +9,7 @@
 #include "netns/masquerade.h"
 #include "plugin/attachment.h"
 #include "plugin/commands.h"
+#include "plugin/created_netns.h"
 #include "plugin/ipam_client.h"
 
 namespace nsveth {
@@ -46,9 +47,9 @@ void cmd_del(const Invocation& invocation) {
             remove_masquerade({invocation.config.name, env.container_id, env.ifname});
         });
     attempt([&] {
-        if (env.netns.empty()) return delete_created_netns_of(env.container_id, env.ifname);
+        if (env.netns.empty()) return release_created_netns_of(env.container_id, env.ifname);
         const NetnsTarget target = resolve_netns(env.netns);
-        if (!target.name.empty()) delete_created_netns(target.name, env.container_id, env.ifname);
+        if (!target.name.empty()) release_created_netns(target.name, env.container_id, env.ifname);
     });
     if (first_failure) std::rethrow_exception(first_failure);
 }

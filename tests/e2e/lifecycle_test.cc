@@ -257,6 +257,66 @@ TEST(Lifecycle, DelLeavesANamespaceSomeoneElseCreatedUnderTheSameName) {
     EXPECT_FALSE(std::filesystem::exists("/run/nsveth/created-netns/" + name));
 }
 
+/// A network without default routes, so that several of them can share one namespace.
+json without_default_routes(TestNetwork& network) {
+    network.ipam()["routes"] = json::array();
+    return network.config();
+}
+
+TEST(Lifecycle, ANamespaceAddCreatedStaysUntilItsLastAttachmentIsDeleted) {
+    TestNetwork first(12, false), second(14, false);
+    const std::string name = unique_name("nsvt-bare");
+    const NamedNetnsCleanup cleanup{name};
+    const json first_config = without_default_routes(first);
+    const json second_config = without_default_routes(second);
+    expect_success(first.exec("ADD", "first", name, "eth0", first_config), "ADD creating it");
+    expect_success(second.exec("ADD", "second", name, "eth1", second_config), "ADD joining it");
+    expect_success(first.exec("DEL", "first", name, "eth0", first_config), "DEL of the creator");
+    ASSERT_TRUE(std::filesystem::exists("/var/run/netns/" + name)) << "still used by eth1";
+    auto inside = shell_in("", "ip netns exec " + name + " ip -o addr show eth1");
+    EXPECT_NE(inside.out.find("10.77.14.2/24"), std::string::npos) << inside.out;
+    expect_success(second.exec("DEL", "second", name, "eth1", second_config), "DEL of the last");
+    EXPECT_FALSE(std::filesystem::exists("/var/run/netns/" + name));
+    EXPECT_FALSE(std::filesystem::exists("/run/nsveth/created-netns/" + name));
+}
+
+// ADDs racing into one namespace that does not exist yet, half of them failing late: each
+// success is still in place afterwards, and the namespace lives while one of them uses it.
+TEST(Lifecycle, ParallelAddsIntoANewNamedNamespaceShareIt) {
+    std::vector<std::unique_ptr<TestNetwork>> networks;
+    std::vector<json> configs;
+    for (int i = 0; i < 4; ++i) {
+        networks.push_back(std::make_unique<TestNetwork>(15 + i, false));
+        configs.push_back(without_default_routes(*networks.back()));
+        // Odd ones fail late: their host already routes the address IPAM hands out.
+        if (i % 2) {
+            const std::string taken = "10.77." + std::to_string(15 + i) + ".2/32";
+            ASSERT_EQ(shell_in(networks.back()->host().path(), "ip route add blackhole " + taken)
+                          .status,
+                      0);
+        }
+    }
+    const std::string name = unique_name("nsvt-bare");
+    const NamedNetnsCleanup cleanup{name};
+    std::vector<RunningProcess> running;
+    for (int i = 0; i < 4; ++i)
+        running.push_back(networks[i]->start("ADD", "race" + std::to_string(i), name,
+                                             "eth" + std::to_string(i), configs[i]));
+    for (int i = 0; i < 4; ++i) {
+        const ProcessResult run = finish(running[i]);
+        EXPECT_EQ(run.status == 0, i % 2 == 0) << i << ": " << run.out << run.err;
+    }
+    const std::string links = shell_in("", "ip netns exec " + name + " ip -o link show").out;
+    EXPECT_NE(links.find(" eth0@"), std::string::npos) << links;
+    EXPECT_NE(links.find(" eth2@"), std::string::npos) << links;
+    EXPECT_EQ(links.find(" eth1@"), std::string::npos) << links;
+    for (int i : {0, 2})
+        expect_success(networks[i]->exec("DEL", "race" + std::to_string(i), name,
+                                         "eth" + std::to_string(i), configs[i]),
+                       "DEL");
+    EXPECT_FALSE(std::filesystem::exists("/var/run/netns/" + name));
+}
+
 TEST(Lifecycle, MissingNetnsPathIsCode3AndTouchesNothing) {
     TestNetwork network(8);
     auto add = network.exec("ADD", "ctr-8", "/var/run/netns/nsvt-does-not-exist", "eth0",

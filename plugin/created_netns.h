@@ -1,0 +1,40 @@
+// The named namespaces that ADD creates for a bare CNI_NETNS, and who uses them. ADD creates one
+// as `ip netns add` would; the last DEL of the attachments that named it removes it again. The
+// records live in /run/nsveth/created-netns/<name> (tmpfs: gone with the namespaces at reboot):
+//     cookie <SO_NETNS_COOKIE of the namespace nsveth created>
+//     attachment <container id> <ifname>      one line per attachment that named it
+// The cookie tells a namespace that someone deleted and created again under the same name, which
+// is left alone. All of this happens under one lock (lock_named_netns_use), which an ADD naming a
+// namespace holds to its end: an ADD that created the namespace may still delete it on failure.
+#pragma once
+
+#include <string_view>
+
+#include "common/fd.h"
+#include "netns/netns.h"
+
+namespace nsveth {
+
+/// Takes the lock of every ADD and DEL that names a namespace; held until the Fd is closed.
+/// Throws SystemError.
+Fd lock_named_netns_use();
+
+/// ADD created the named namespace `name`, which is `netns`, for (container_id, ifname).
+/// Call with the lock held. Throws SystemError.
+void record_created_netns(std::string_view name, const Netns& netns,
+                          std::string_view container_id, std::string_view ifname);
+/// ADD of (container_id, ifname) joined the named namespace `name`, which is `netns`: if nsveth
+/// created it, the attachment is added to its users. Call with the lock held. Throws SystemError.
+void record_netns_user(std::string_view name, const Netns& netns, std::string_view container_id,
+                       std::string_view ifname);
+
+/// DEL of (container_id, ifname) for the named namespace `name`: takes the attachment off its
+/// users and, when it was the last, removes the namespace — unless the name now holds another
+/// namespace than the one nsveth created. Takes the lock itself. Throws SystemError.
+void release_created_netns(std::string_view name, std::string_view container_id,
+                           std::string_view ifname);
+/// The same for every created namespace that lists (container_id, ifname), found through the
+/// records: for a DEL without CNI_NETNS. Throws SystemError.
+void release_created_netns_of(std::string_view container_id, std::string_view ifname);
+
+}  // namespace nsveth
