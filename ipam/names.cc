@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <climits>
+
 #include "common/error.h"
 
 namespace nsveth::ipam {
@@ -27,7 +29,7 @@ void check_part(const std::string& value, const char* what, std::string_view for
 
 void check_network_name(const std::string& network) {
     using namespace std::string_view_literals;
-    if (network.empty() || network.size() > kMaxFileNameLength || network == "." ||
+    if (network.empty() || network.size() > NAME_MAX || network == "." ||
         network == ".." || has_any(network, "/\0"sv))
         throw CniError(kInvalidConfig, "network name " + as_json(network) +
                                            " cannot be used as a directory name of the IPAM store");
@@ -37,11 +39,15 @@ void check_attachment(const AttachmentId& who) {
     using namespace std::string_view_literals;
     check_part(who.container_id, "container ID", "/@\r\n\0"sv);
     check_part(who.ifname, "interface name", "/\r\n\0"sv);
-    if (who.container_id.size() + 1 + who.ifname.size() > kMaxFileNameLength)
+    if (!index_name_fits(who))
         throw CniError(kInvalidEnvironment,
                        "container ID " + as_json(who.container_id) + " is too long: the file " +
                            "<container id>@<ifname> would not fit a file name (" +
-                           std::to_string(kMaxFileNameLength) + " bytes)");
+                           std::to_string(NAME_MAX) + " bytes)");
+}
+
+bool index_name_fits(const AttachmentId& who) {
+    return who.container_id.size() + 1 + who.ifname.size() <= NAME_MAX;
 }
 
 }  // namespace nsveth::ipam

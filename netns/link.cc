@@ -79,6 +79,17 @@ LinkInfo parse_link(const nlmsghdr* nlh) {
     return link;
 }
 
+/// RTM_NEWLINK that sets (`up`) or clears IFF_UP on link `index` and changes nothing else.
+NetlinkMessage link_state_message(int index, bool up) {
+    NetlinkMessage message(RTM_NEWLINK, 0);
+    auto& ifi = message.header<ifinfomsg>();
+    ifi.ifi_family = AF_UNSPEC;
+    ifi.ifi_index = index;
+    ifi.ifi_flags = up ? IFF_UP : 0;
+    ifi.ifi_change = IFF_UP;
+    return message;
+}
+
 }  // namespace
 
 bool LinkInfo::is_up() const { return flags & IFF_UP; }
@@ -118,21 +129,12 @@ std::optional<LinkInfo> find_link(NetlinkSocket& socket, std::string_view name) 
 }
 
 void set_link_up(NetlinkBatch& batch, int index, std::string_view name) {
-    NetlinkMessage message(RTM_NEWLINK, 0);
-    auto& ifi = message.header<ifinfomsg>();
-    ifi.ifi_family = AF_UNSPEC;
-    ifi.ifi_index = index;
-    ifi.ifi_flags = IFF_UP;
-    ifi.ifi_change = IFF_UP;
+    NetlinkMessage message = link_state_message(index, true);
     batch.add(message, "set link " + std::string(name) + " up");
 }
 
 void set_link_down(NetlinkSocket& socket, int index, std::string_view name) {
-    NetlinkMessage message(RTM_NEWLINK, 0);
-    auto& ifi = message.header<ifinfomsg>();
-    ifi.ifi_family = AF_UNSPEC;
-    ifi.ifi_index = index;
-    ifi.ifi_change = IFF_UP;
+    NetlinkMessage message = link_state_message(index, false);
     socket.request(message, "set link " + std::string(name) + " down");
 }
 

@@ -3,6 +3,7 @@
 #include "plugin/environment.h"
 
 #include <array>
+#include <climits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -98,14 +99,16 @@ CniEnv parse_environment(const Environment& env) {
         throw CniError(kInvalidEnvironment, "invalid CNI_CONTAINERID " +
                                                 quote(result.container_id) + ": " +
                                                 std::string(kContainerIdRule));
-    if (result.container_id.size() > kMaxContainerIdLength)
-        throw CniError(kInvalidEnvironment,
-                       "CNI_CONTAINERID is " + std::to_string(result.container_id.size()) +
-                           " bytes long, more than the " + std::to_string(kMaxContainerIdLength) +
-                           " that fit the IPAM store's file names");
     if (!is_valid_ifname(result.ifname))
         throw CniError(kInvalidEnvironment, "invalid CNI_IFNAME " + quote(result.ifname) + ": " +
                                                 std::string(kIfnameRule));
+    // The spec sets no limit, but a new attachment must fit the store's file name.
+    const std::size_t index_name = result.container_id.size() + 1 + result.ifname.size();
+    if (result.command == Command::kAdd && index_name > NAME_MAX)
+        throw CniError(kInvalidEnvironment,
+                       "CNI_CONTAINERID is too long: \"<CNI_CONTAINERID>@<CNI_IFNAME>\" is " +
+                           std::to_string(index_name) + " bytes, more than a file name's " +
+                           std::to_string(NAME_MAX));
     return result;
 }
 

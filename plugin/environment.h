@@ -3,7 +3,6 @@
 // unset, because libcni always sets all six, empty ones included.
 #pragma once
 
-#include <cstddef>
 #include <map>
 #include <string>
 #include <string_view>
@@ -28,13 +27,10 @@ struct CniEnv {
 /// CNI_CONTAINERID, CNI_NETNS and CNI_IFNAME; DEL requires CNI_CONTAINERID and CNI_IFNAME;
 /// VERSION, STATUS and GC require nothing more and ignore the others.
 /// Throws CniError(kInvalidEnvironment) naming every missing variable, an unknown command, or an
-/// invalid container ID / interface name (with the offending value), or a container ID longer
-/// than kMaxContainerIdLength.
+/// invalid container ID / interface name (with the offending value), or, for ADD, a container
+/// ID and interface name too long together for the IPAM store's file "<container id>@<ifname>"
+/// (NAME_MAX). DEL and CHECK accept those: another IPAM may have served such an attachment.
 CniEnv parse_environment(const Environment& env);
-
-/// The longest CNI_CONTAINERID accepted. The spec sets no limit, but the IPAM store names a file
-/// "<container id>@<ifname>", which must fit a file name (255 bytes) with a 15-byte ifname.
-inline constexpr std::size_t kMaxContainerIdLength = 255 - 1 - 15;
 
 /// `^[a-zA-Z0-9][a-zA-Z0-9_.\-]*$`: the spec's rule for container IDs and network names.
 bool is_valid_container_id(std::string_view id);

@@ -90,7 +90,7 @@ TEST(Protocol, BadInputIsOneErrorDocumentAndTouchesNothing) {
         {"ipam plugin not in CNI_PATH", "c1", pod.path(), "eth0", ipam_type.dump(), 7},
         {"subnet too small", "c1", pod.path(), "eth0", small.dump(), 7},
         {"invalid netns name", "c1", "..", "eth0", good, 4},
-        {"container ID too long for a file name", std::string(240, 'c'), pod.path(), "eth0", good,
+        {"container ID too long for a file name", std::string(251, 'c'), pod.path(), "eth0", good,
          4},
         {"NUL in ipam.dataDir", "c1", pod.path(), "eth0", nul_in_path.dump(), 7},
         {"nested 100,000 levels deep", "c1", pod.path(), "eth0", deep_text, 6},
@@ -110,6 +110,15 @@ TEST(Protocol, BadInputIsOneErrorDocumentAndTouchesNothing) {
         EXPECT_FALSE(error["msg"].get<std::string>().empty());
         EXPECT_TRUE(nothing_created(network));
     }
+}
+
+// ADD refuses such an ID, but another IPAM (or an earlier nsveth) may have served one: DEL of
+// it must succeed, or a runtime would retry it forever.
+TEST(Protocol, DelOfAContainerIdTooLongForTheStoreSucceeds) {
+    TestNetwork network(23);
+    ScopedNetns pod("nsvt-p");
+    auto del = network.exec("DEL", std::string(251, 'c'), pod.path(), "eth0", network.config());
+    EXPECT_EQ(del.status, 0) << del.out << del.err;
 }
 
 TEST(Protocol, UnknownCommandIsCode4) {
