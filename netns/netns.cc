@@ -69,7 +69,7 @@ bool Netns::same_as(const Netns& other) const {
     return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-std::uint64_t Netns::cookie() const {
+std::optional<std::uint64_t> Netns::cookie() const {
     Fd socket;
     int error = 0;
     {
@@ -78,11 +78,15 @@ std::uint64_t Netns::cookie() const {
         error = errno;  // before the guard's setns back
     }
     if (!socket) throw SystemError(error, "open a socket in network namespace " + path_);
+    return socket_netns_cookie(socket.get());
+}
+
+std::optional<std::uint64_t> socket_netns_cookie(int fd) {
     std::uint64_t cookie = 0;
     socklen_t length = sizeof cookie;
-    if (getsockopt(socket.get(), SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &length) < 0)
-        throw_errno("read the cookie of network namespace " + path_);
-    return cookie;
+    if (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &length) == 0) return cookie;
+    if (errno == ENOPROTOOPT) return std::nullopt;
+    throw_errno("read the network namespace cookie of a socket");
 }
 
 NetnsGuard::NetnsGuard() : saved_(Netns::current()) {}

@@ -30,16 +30,20 @@ public:
     const std::string& path() const { return path_; }
     /// True when both handles refer to the same namespace (same nsfs inode).
     bool same_as(const Netns& other) const;
-    /// The kernel's cookie for this namespace (SO_NETNS_COOKIE, Linux 5.14): unlike the nsfs
-    /// inode number, never given to another namespace later, so it tells whether a name still
-    /// holds the namespace it held. Enters the namespace briefly. Throws SystemError.
-    std::uint64_t cookie() const;
+    /// socket_netns_cookie() of a socket opened inside this namespace (enters it briefly).
+    std::optional<std::uint64_t> cookie() const;
 
 private:
     Netns(Fd fd, std::string path) : fd_(std::move(fd)), path_(std::move(path)) {}
     Fd fd_;
     std::string path_;
 };
+
+/// The kernel's cookie for the namespace that socket `fd` was opened in (SO_NETNS_COOKIE):
+/// unlike the nsfs inode number, never given to another namespace later, so it tells whether a
+/// name still holds the namespace it held. nullopt on kernels before 5.14, which lack it. Throws
+/// SystemError on other failures.
+std::optional<std::uint64_t> socket_netns_cookie(int fd);
 
 class NetnsGuard {
 public:

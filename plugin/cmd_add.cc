@@ -93,9 +93,9 @@ bool may_change_loopback(const LinkInfo& before) {
     return !before.is_up() || (before.ipv6 && before.ipv6->disabled);
 }
 
-/// The undo of what ADD may have changed on lo of the namespace at `path` (both writes are
-/// no-ops if ADD had not got that far). Runs from an undo step, after the objects of cmd_add are
-/// gone, so it opens the namespace again.
+/// The undo of what ADD may have changed on lo of the namespace at `path`, registered just
+/// before ADD changes it. Runs from an undo step, after the objects of cmd_add are gone, so it
+/// opens the namespace again.
 void restore_loopback(const std::string& path, const LinkInfo& before) {
     const Netns netns = Netns::open(path);
     NetnsGuard inside(netns);
@@ -202,8 +202,6 @@ Result cmd_add(const Invocation& invocation) {
     // lo as it is now: ADD brings it up (and, for IPv6, switches IPv6 on for it), and a failed
     // ADD puts it back. An interface already called CNI_IFNAME shows up when creating the pair.
     const LinkInfo lo = require_link(container, "lo");
-    if (may_change_loopback(lo))
-        undo.push([path = target.path, lo] { restore_loopback(path, lo); });
 
     const Result ipam_result = ipam->add();
     undo.push([&] { ipam->del(); });
@@ -219,6 +217,8 @@ Result cmd_add(const Invocation& invocation) {
     const std::vector<Route> routes = routes_via_gateways(ips, ipam_result.routes);
 
     const LinkInfo container_link = require_link(container, env.ifname);
+    if (may_change_loopback(lo))
+        undo.push([path = target.path, lo] { restore_loopback(path, lo); });
     if (uses_ipv6(ips)) prepare_ipv6(netns, lo, container_link);
     configure_container(container, container_link, ips, routes);
     configure_host(host, host_name, ips);
@@ -247,9 +247,11 @@ Result cmd_add(const Invocation& invocation) {
         result.dns = ipam_result.dns;
 
     if (created_netns)
-        record_created_netns(target.name, netns, env.container_id, env.ifname);
+        record_created_netns(target.name, socket_netns_cookie(container.fd()), env.container_id,
+                             env.ifname);
     else if (!target.name.empty())
-        record_netns_user(target.name, netns, env.container_id, env.ifname);
+        record_netns_user(target.name, socket_netns_cookie(container.fd()), env.container_id,
+                          env.ifname);
     undo.commit();
     return result;
 }

@@ -21,6 +21,7 @@
 #include "common/read_to_end.h"
 #include "common/write_all.h"
 #include "netns/named_netns.h"
+#include "netns/netns.h"
 
 namespace nsveth {
 
@@ -121,16 +122,16 @@ Fd lock_named_netns_use() {
     return lock;
 }
 
-void record_created_netns(std::string_view name, const Netns& netns,
+void record_created_netns(std::string_view name, std::optional<std::uint64_t> cookie,
                           std::string_view container_id, std::string_view ifname) {
-    write_record(name, {netns.cookie(), {{std::string(container_id), std::string(ifname)}}});
+    write_record(name, {cookie, {{std::string(container_id), std::string(ifname)}}});
 }
 
-void record_netns_user(std::string_view name, const Netns& netns, std::string_view container_id,
-                       std::string_view ifname) {
+void record_netns_user(std::string_view name, std::optional<std::uint64_t> cookie,
+                       std::string_view container_id, std::string_view ifname) {
     auto record = read_record(name);
     if (!record) return;  // not created by nsveth
-    if (record->cookie && *record->cookie != netns.cookie()) return;  // the name was reused
+    if (record->cookie && cookie && *record->cookie != *cookie) return;  // the name was reused
     const User user{std::string(container_id), std::string(ifname)};
     if (std::find(record->users.begin(), record->users.end(), user) != record->users.end())
         return;
@@ -148,9 +149,11 @@ void release_created_netns(std::string_view name, std::string_view container_id,
     if (user == record->users.end()) return;
     record->users.erase(user);
     if (!record->users.empty()) return write_record(name, *record);
+    // Remove the namespace unless the name now holds another one. Where no namespace is mounted
+    // any more, an empty mount point may be left, which would block the name: remove it too.
     const auto netns = Netns::open_if_present(named_netns_path(name));
-    if (netns && (!record->cookie || netns->cookie() == *record->cookie))
-        delete_named_netns(name);
+    const auto now = netns ? netns->cookie() : std::nullopt;
+    if (!netns || !record->cookie || !now || *now == *record->cookie) delete_named_netns(name);
     unlink(record_path(name).c_str());
 }
 

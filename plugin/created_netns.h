@@ -8,10 +8,11 @@
 // namespace holds to its end: an ADD that created the namespace may still delete it on failure.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "common/fd.h"
-#include "netns/netns.h"
 
 namespace nsveth {
 
@@ -19,14 +20,16 @@ namespace nsveth {
 /// Throws SystemError.
 Fd lock_named_netns_use();
 
-/// ADD created the named namespace `name`, which is `netns`, for (container_id, ifname).
-/// Call with the lock held. Throws SystemError.
-void record_created_netns(std::string_view name, const Netns& netns,
+/// ADD created the named namespace `name`, whose cookie is `cookie` (socket_netns_cookie;
+/// nullopt on old kernels), for (container_id, ifname). Call with the lock held. Throws
+/// SystemError.
+void record_created_netns(std::string_view name, std::optional<std::uint64_t> cookie,
                           std::string_view container_id, std::string_view ifname);
-/// ADD of (container_id, ifname) joined the named namespace `name`, which is `netns`: if nsveth
-/// created it, the attachment is added to its users. Call with the lock held. Throws SystemError.
-void record_netns_user(std::string_view name, const Netns& netns, std::string_view container_id,
-                       std::string_view ifname);
+/// ADD of (container_id, ifname) joined the named namespace `name`, whose cookie is `cookie`:
+/// if nsveth created it, the attachment is added to its users. Call with the lock held. Throws
+/// SystemError.
+void record_netns_user(std::string_view name, std::optional<std::uint64_t> cookie,
+                       std::string_view container_id, std::string_view ifname);
 
 /// DEL of (container_id, ifname) for the named namespace `name`: takes the attachment off its
 /// users and, when it was the last, removes the namespace — unless the name now holds another

@@ -1,11 +1,17 @@
 // End to end, as a runtime drives nsveth: the binary executed with CNI_* variables and the
 // configuration on stdin, inside a throwaway "host" namespace. ADD -> traffic both ways -> CHECK
 // -> tamper -> CHECK fails -> DEL -> DEL again, and the failure paths that must leave nothing.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 
+#include "common/fd.h"
 #include "tests/support/network.h"
 
 namespace nsveth::testing {
@@ -315,6 +321,47 @@ TEST(Lifecycle, ParallelAddsIntoANewNamedNamespaceShareIt) {
                                          "eth" + std::to_string(i), configs[i]),
                        "DEL");
     EXPECT_FALSE(std::filesystem::exists("/var/run/netns/" + name));
+}
+
+// An earlier version recorded "<container id>\n<ifname>\n", without a cookie.
+TEST(Lifecycle, RecordsOfEarlierVersionsStillWork) {
+    TestNetwork earlier(24, false), later(25, false);
+    const std::string name = unique_name("nsvt-bare");
+    const NamedNetnsCleanup cleanup{name};
+    expect_success(shell_in("", "ip netns add " + name), "ip netns add");
+    const std::string record = "/run/nsveth/created-netns/" + name;
+    std::filesystem::create_directories("/run/nsveth/created-netns");
+    std::ofstream(record) << "old-1\neth0\n";
+    const json later_config = without_default_routes(later);
+    expect_success(later.exec("ADD", "new-2", name, "eth1", later_config), "ADD joining it");
+    std::ifstream in(record);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(text, "attachment old-1 eth0\nattachment new-2 eth1\n");
+    expect_success(earlier.exec("DEL", "old-1", name, "eth0", without_default_routes(earlier)),
+                   "DEL of the earlier attachment");
+    EXPECT_TRUE(std::filesystem::exists("/var/run/netns/" + name));
+    expect_success(later.exec("DEL", "new-2", name, "eth1", later_config), "DEL of the last");
+    EXPECT_FALSE(std::filesystem::exists("/var/run/netns/" + name));
+    EXPECT_FALSE(std::filesystem::exists(record));
+}
+
+// The lock itself: while someone holds it, an ADD naming a namespace waits, and creates nothing.
+TEST(Lifecycle, AnAddNamingANamespaceWaitsForTheLock) {
+    TestNetwork network(26, false);
+    const std::string name = unique_name("nsvt-bare");
+    const NamedNetnsCleanup cleanup{name};
+    std::filesystem::create_directories("/run/nsveth");
+    Fd lock(::open("/run/nsveth/named-netns.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+    ASSERT_TRUE(lock);
+    ASSERT_EQ(flock(lock.get(), LOCK_EX), 0);
+    RunningProcess add = network.start("ADD", "waits", name, "eth0", network.config());
+    usleep(500 * 1000);  // an ADD that does not wait is done in a few milliseconds
+    const bool went_ahead = std::filesystem::exists("/var/run/netns/" + name);
+    lock.reset();
+    const ProcessResult run = finish(add);
+    EXPECT_FALSE(went_ahead) << "ADD created the namespace while the lock was held";
+    expect_success(run, "ADD once the lock was free");
+    expect_success(network.exec("DEL", "waits", name, "eth0", network.config()), "DEL");
 }
 
 TEST(Lifecycle, MissingNetnsPathIsCode3AndTouchesNothing) {
