@@ -15,8 +15,10 @@ enum class FileKind {
     kFile,
 };
 
-/// Appends the rest of `fd` to `text`. Returns false, with errno set, when a read fails (what
-/// was read before stays appended).
-bool read_to_end(int fd, std::string& text, FileKind kind);
+/// Appends the rest of `fd` to `text`, or stops once `text` holds more than `limit` bytes (the
+/// caller sees the size). Returns false, with errno set, when a read fails (what was read
+/// before stays appended).
+bool read_to_end(int fd, std::string& text, FileKind kind,
+                 std::size_t limit = std::string::npos);
 
 }  // namespace nsveth

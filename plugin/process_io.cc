@@ -26,7 +26,7 @@ std::string read_stdin() {
     std::string input;
     if (isatty(STDIN_FILENO)) return input;
     // A failed read leaves what came before it, which then fails to decode as a configuration.
-    read_to_end(STDIN_FILENO, input, FileKind::kStream);
+    read_to_end(STDIN_FILENO, input, FileKind::kStream, kMaxInputBytes);
     return input;
 }
 

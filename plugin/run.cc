@@ -43,6 +43,10 @@ void require_version(const NetConfig& config, const char* minimum, const char* c
 int run(const PluginCommands& commands, const Environment& env, std::string_view input,
         std::string& out) {
     try {
+        if (input.size() > kMaxInputBytes)
+            throw CniError(kDecodeFailure, "stdin holds more than " +
+                                               std::to_string(kMaxInputBytes >> 20) +
+                                               " MiB; a network configuration is a few KiB");
         CniEnv cni = parse_environment(env);
         if (cni.command == Command::kVersion) {
             print(out, version_info(input));
@@ -74,7 +78,9 @@ int run(const PluginCommands& commands, const Environment& env, std::string_view
         }
         return 0;
     } catch (const std::exception& error) {
-        print(out, render_error(error, requested_version(input)));
+        const bool readable = input.size() <= kMaxInputBytes;
+        print(out, render_error(error, readable ? requested_version(input)
+                                                : std::string(kSupportedVersions.back())));
         return 1;
     }
 }

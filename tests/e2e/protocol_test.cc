@@ -121,6 +121,18 @@ TEST(Protocol, DelOfAContainerIdTooLongForTheStoreSucceeds) {
     EXPECT_EQ(del.status, 0) << del.out << del.err;
 }
 
+TEST(Protocol, OversizedStdinIsCode6) {
+    std::string input = R"({"cniVersion":"1.0.0","name":"big","type":"nsveth","pad":")";
+    input += std::string(17 << 20, 'x') + R"("})";
+    auto run = run_process({nsveth_binary()}, {{"CNI_COMMAND", "DEL"}, {"CNI_CONTAINERID", "c1"},
+                                               {"CNI_IFNAME", "eth0"}},
+                           input);
+    EXPECT_NE(run.status, 0);
+    const json error = json::parse(run.out);
+    EXPECT_EQ(error["code"], 6) << run.out;
+    EXPECT_NE(error["msg"].get<std::string>().find("more than 16 MiB"), std::string::npos);
+}
+
 TEST(Protocol, UnknownCommandIsCode4) {
     auto run = run_process({nsveth_binary()}, {{"CNI_COMMAND", "FROB"}}, "{}");
     EXPECT_NE(run.status, 0);

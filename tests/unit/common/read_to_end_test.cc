@@ -79,6 +79,14 @@ TEST(ReadToEnd, FileOfExactlyOneBufferIsReadWhole) {
     EXPECT_EQ(text, content);
 }
 
+TEST(ReadToEnd, StopsOnceMoreThanTheLimitIsRead) {
+    TempFile file(pattern_of(5 * 4096));
+    Fd fd = file.open();
+    std::string text;
+    EXPECT_TRUE(read_to_end(fd.get(), text, FileKind::kStream, 2 * 4096));
+    EXPECT_EQ(text, pattern_of(3 * 4096));  // the read that passed the limit, and no further
+}
+
 TEST(ReadToEnd, EmptyFileGivesNothing) {
     TempFile file("");
     Fd fd = file.open();
