@@ -84,8 +84,9 @@ NetConfig parse_net_config(std::string_view text) {
                        std::string("decode network configuration: expected an object, got ") +
                            raw.type_name());
 
-    // Go decodes a missing cniVersion as 0.1.0, which nsveth does not speak either.
-    config.cni_version = read_string(raw, "cniVersion");
+    // Absent or null reads as 0.1.0, as in Go; an empty string stays an unknown version.
+    config.cni_version =
+        json_member(raw, "cniVersion") ? read_string(raw, "cniVersion") : kImpliedVersion;
     if (!is_supported_version(config.cni_version))
         throw CniError(kIncompatibleVersion, "incompatible CNI versions",
                        "config is " + json(config.cni_version).dump() + ", plugin supports " +

@@ -1,9 +1,11 @@
-// Result <-> JSON. One renderer serves every version; the version only decides which optional
-// fields exist. The parser is strict about types, because a prevResult of the wrong shape is a bug
-// upstream that is better reported than guessed around, and lenient about versions and unknown
-// keys, because a chain may hand us any supported shape.
+// Result <-> JSON. One renderer serves every version from 0.3.0 on, where the version only
+// decides which optional fields exist; 0.1.0 and 0.2.0 have their own ip4/ip6 shape. The parser
+// is strict about types, because a prevResult of the wrong shape is a bug upstream that is better
+// reported than guessed around, and lenient about versions and unknown keys, because a chain may
+// hand us any supported shape.
 #include "plugin/result.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -214,10 +216,36 @@ Dns parse_dns_at(const json& value, const std::string& path) {
 
 }  // namespace
 
+// 0.1.0 and 0.2.0: the first address of each family as ip4/ip6, with its gateway and the
+// routes of its family; no interfaces (as Go's conversion to 0.2.0, which also fails without
+// any address).
+json render_legacy_result(const Result& result, std::string_view version) {
+    json out;
+    out["cniVersion"] = std::string(version);
+    for (const bool v4 : {true, false}) {
+        const auto ip = std::find_if(result.ips.begin(), result.ips.end(), [v4](const IpConfig& c) {
+            return c.address.address().is_v4() == v4;
+        });
+        if (ip == result.ips.end()) continue;
+        json& family = out[v4 ? "ip4" : "ip6"];
+        family["ip"] = ip->address.to_string();
+        if (ip->gateway) family["gateway"] = ip->gateway->to_string();
+        for (const Route& route : result.routes)
+            if (route.dst.address().is_v4() == v4)
+                family["routes"].push_back(render_route(route, false));
+    }
+    if (!out.contains("ip4") && !out.contains("ip6"))
+        throw CniError(kIncompatibleVersion, "a cniVersion " + std::string(version) +
+                                                 " result needs an IP address, and there is none");
+    if (!result.dns.empty()) out["dns"] = render_dns(result.dns);
+    return out;
+}
+
 json render_result(const Result& result, std::string_view version) {
     if (!is_supported_version(version))
         throw CniError(kIncompatibleVersion,
                        "cannot render a result for cniVersion \"" + std::string(version) + "\"");
+    if (compare_versions(version, "0.3.0") < 0) return render_legacy_result(result, version);
     const bool with_ip_version = compare_versions(version, "1.0.0") < 0;
     const bool with_1_1_fields = compare_versions(version, "1.1.0") >= 0;
 
@@ -246,6 +274,18 @@ Result parse_result(const json& document) {
     for_each_element(document, "routes", path, [&](const json& item, const std::string& at) {
         out.routes.push_back(parse_route(item, at));
     });
+    // A 0.1.0/0.2.0 result (a delegated IPAM answering such a configuration): ip4 and ip6.
+    for (const char* key : {"ip4", "ip6"}) {
+        const json* family = json_member(document, key);
+        if (!family) continue;
+        const std::string at = member_path(path, key);
+        expect_object(*family, at);
+        out.ips.push_back(
+            {read_prefix(*family, "ip", at), read_optional_address(*family, "gateway", at), {}});
+        for_each_element(*family, "routes", at, [&](const json& item, const std::string& in) {
+            out.routes.push_back(parse_route(item, in));
+        });
+    }
     if (const json* dns = json_member(document, "dns")) out.dns = parse_dns_at(*dns, path + ".dns");
     return out;
 }

@@ -7,9 +7,14 @@
 
 namespace nsveth {
 
-/// Every version whose result shape nsveth can emit; VERSION advertises exactly these.
-inline constexpr std::array<std::string_view, 5> kSupportedVersions = {"0.3.0", "0.3.1", "0.4.0",
-                                                                        "1.0.0", "1.1.0"};
+/// Every version whose result shape nsveth can emit; VERSION advertises exactly these, as the
+/// reference plugins do (0.1.0 and 0.2.0 share the ip4/ip6 shape).
+inline constexpr std::array<std::string_view, 7> kSupportedVersions = {
+    "0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"};
+
+/// What a configuration without cniVersion speaks: Go's decoder (and so every reference
+/// plugin) reads a missing version as 0.1.0.
+inline constexpr std::string_view kImpliedVersion = "0.1.0";
 
 bool is_supported_version(std::string_view version);
 

@@ -102,6 +102,33 @@ TEST(Ipam, TakesOverAHostLocalStore) {
     EXPECT_FALSE(fs::exists(lease)) << "DEL must release host-local's reservation";
 }
 
+// At cniVersion 0.2.0 IPAM results have the ip4/ip6 shape, both ways.
+TEST(Ipam, Version020BothWays) {
+    if (!reference_plugins_present()) GTEST_SKIP() << "containernetworking-plugins missing";
+    TestNetwork network(48, false);
+    ScopedNetns first("nsvt-p"), second("nsvt-p");
+    json ptp = network.config("0.2.0");
+    ptp["type"] = "ptp";  // the reference ptp, served by nsveth-ipam
+    auto add = network.exec_plugin(std::string(kReferencePluginDir) + "/ptp", "ADD", "v020-a",
+                                   first.path(), "eth0", ptp);
+    expect_ok(add, "ptp ADD with nsveth-ipam");
+    ASSERT_EQ(add.status, 0);
+    EXPECT_EQ(json::parse(add.out)["ip4"]["ip"], "10.77.48.2/24") << add.out;
+
+    json delegating = network.config("0.2.0");
+    delegating["ipam"]["type"] = "host-local";  // nsveth, served by the reference host-local
+    add = network.exec("ADD", "v020-b", second.path(), "eth0", delegating);
+    expect_ok(add, "nsveth ADD with host-local");
+    ASSERT_EQ(add.status, 0);
+    EXPECT_EQ(json::parse(add.out)["ip4"]["ip"], "10.77.48.3/24") << add.out;
+    expect_ok(shell_in(network.host().path(), "ping -c1 -W2 10.77.48.3"), "ping");
+
+    expect_ok(network.exec_plugin(std::string(kReferencePluginDir) + "/ptp", "DEL", "v020-a",
+                                  first.path(), "eth0", ptp),
+              "ptp DEL");
+    expect_ok(network.exec("DEL", "v020-b", second.path(), "eth0", delegating), "nsveth DEL");
+}
+
 TEST(Ipam, DelegateFailureIsReportedAndNothingIsLeft) {
     TestNetwork network(42, false);
     network.ipam()["type"] = "no-such-ipam";
@@ -259,7 +286,7 @@ TEST(Ipam, StandaloneBinaryAnswersVersionAndAbbreviatedResult) {
     const std::string binary = plugin_dir() + "/nsveth-ipam";
     auto version = run_process({binary}, {{"CNI_COMMAND", "VERSION"}}, "");
     ASSERT_EQ(version.status, 0);
-    EXPECT_EQ(json::parse(version.out)["supportedVersions"].size(), 5u);
+    EXPECT_EQ(json::parse(version.out)["supportedVersions"].size(), 7u);
     auto add =
         network.exec_plugin(binary, "ADD", "solo", "/unused/by/ipam", "eth0", network.config());
     ASSERT_EQ(add.status, 0) << add.out;

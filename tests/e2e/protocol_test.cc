@@ -23,7 +23,7 @@ TEST(Protocol, VersionAnswersWithAndWithoutStdin) {
     json answer = json::parse(run.out);
     EXPECT_EQ(answer["cniVersion"], "1.1.0");
     EXPECT_EQ(answer["supportedVersions"],
-              json::parse(R"(["0.3.0","0.3.1","0.4.0","1.0.0","1.1.0"])"));
+              json::parse(R"(["0.1.0","0.2.0","0.3.0","0.3.1","0.4.0","1.0.0","1.1.0"])"));
     // libcni's probe: dummy values and the version it speaks.
     run = run_process({nsveth_binary()},
                       {{"CNI_COMMAND", "VERSION"}, {"CNI_NETNS", "dummy"}, {"CNI_IFNAME", "dummy"},
@@ -50,6 +50,33 @@ TEST(Protocol, ResultShapeFollowsEveryVersion) {
     }
     EXPECT_TRUE(std::filesystem::is_empty(std::filesystem::path(network.data_dir()) /
                                           network.name() / "attachments"));
+}
+
+// 0.1.0, 0.2.0 and a configuration without cniVersion (0.1.0, as Go reads it) get the ip4/ip6
+// result that the reference plugins print for them.
+TEST(Protocol, OldVersionsAndAMissingVersionGetTheIp4Ip6Result) {
+    TestNetwork network(27);
+    for (const char* version : {"0.1.0", "0.2.0", ""}) {
+        SCOPED_TRACE(version);
+        ScopedNetns pod("nsvt-p");
+        json config = network.config();
+        if (*version)
+            config["cniVersion"] = version;
+        else
+            config.erase("cniVersion");
+        auto add = network.exec("ADD", "old", pod.path(), "eth0", config);
+        ASSERT_EQ(add.status, 0) << add.out << add.err;
+        const json result = json::parse(add.out);
+        EXPECT_EQ(result["cniVersion"], *version ? version : "0.1.0");
+        const std::string v4 = result.at("ip4").value("ip", "");
+        EXPECT_EQ(v4.rfind("10.77.27.", 0), 0u) << add.out;
+        EXPECT_EQ(result.at("ip4").value("gateway", ""), "10.77.27.1");
+        EXPECT_EQ(result.at("ip6").value("ip", "").rfind("fd00:77:27::", 0), 0u) << add.out;
+        EXPECT_FALSE(result.contains("interfaces") || result.contains("ips")) << add.out;
+        auto inside = shell_in(pod.path(), "ip -o addr show eth0");
+        EXPECT_NE(inside.out.find(v4), std::string::npos) << inside.out;
+        ASSERT_EQ(network.exec("DEL", "old", pod.path(), "eth0", config).status, 0);
+    }
 }
 
 struct BadInput {

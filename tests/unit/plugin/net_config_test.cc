@@ -94,23 +94,32 @@ TEST(ParseNetConfig, MalformedJsonIsADecodeFailure) {
 }
 
 TEST(ParseNetConfig, AcceptsEverySupportedVersion) {
-    for (const char* version : {"0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"})
+    for (const char* version : {"0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"})
         EXPECT_EQ(parse_net_config(config_text({{"cniVersion", version}})).cni_version, version);
 }
 
-TEST(ParseNetConfig, UnsupportedOrMissingVersionIsIncompatible) {
+TEST(ParseNetConfig, MissingVersionIsZeroOneZeroAsInGo) {
+    EXPECT_EQ(parse_net_config(config_text({{"cniVersion", nullptr}})).cni_version, "0.1.0");
+    EXPECT_EQ(parse_net_config(R"({"cniVersion": null, "name": "n", "type": "nsveth",
+                                   "ipam": {"type": "nsveth-ipam"}})")
+                  .cni_version,
+              "0.1.0");
+}
+
+TEST(ParseNetConfig, UnsupportedVersionIsIncompatible) {
     const std::pair<json, const char*> cases[] = {
-        {"9.9.9", "config is \"9.9.9\""}, {"0.2.0", "config is \"0.2.0\""},
-        {"1.1", "config is \"1.1\""},     {"", "config is \"\""},
-        {nullptr, "config is \"\""},  // removes the key
+        {"9.9.9", "config is \"9.9.9\""},
+        {"0.2", "config is \"0.2\""},
+        {"1.1", "config is \"1.1\""},
+        {"", "config is \"\""},
     };
     for (const auto& [version, config_part] : cases) {
         const CniError error = config_error(config_text({{"cniVersion", version}}));
         EXPECT_EQ(error.code(), kIncompatibleVersion) << version;
         EXPECT_STREQ(error.what(), "incompatible CNI versions");
         EXPECT_EQ(error.details(), std::string(config_part) +
-                                       R"(, plugin supports ["0.3.0", "0.3.1", "0.4.0", )"
-                                       R"("1.0.0", "1.1.0"])");
+                                       R"(, plugin supports ["0.1.0", "0.2.0", "0.3.0", )"
+                                       R"("0.3.1", "0.4.0", "1.0.0", "1.1.0"])");
     }
     const CniError number = config_error(config_text({{"cniVersion", 1.0}}));
     EXPECT_EQ(number.code(), kDecodeFailure);

@@ -118,8 +118,42 @@ TEST(RenderResult, OmitsEmptyListsAndEmptyDnsFields) {
               json::parse(R"({"cniVersion": "1.0.0", "dns": {"options": ["ndots:5"]}})"));
 }
 
+TEST(RenderResult, Versions010And020HaveTheIp4Ip6Shape) {
+    for (const char* version : {"0.1.0", "0.2.0"}) {
+        Result result = dual_stack();
+        EXPECT_EQ(render_result(result, version), json::parse(std::string(R"({
+            "cniVersion": ")") + version + R"(",
+            "ip4": {"ip": "10.22.0.5/24", "gateway": "10.22.0.1",
+                    "routes": [{"dst": "0.0.0.0/0", "gw": "10.22.0.1"}]},
+            "ip6": {"ip": "fd00:22::5/64", "gateway": "fd00:22::1",
+                    "routes": [{"dst": "::/0", "gw": "fd00:22::1"}]},
+            "dns": {"nameservers": ["10.22.0.1", "fd00:22::1"], "search": ["svc.cluster.local"]}
+        })")) << version;
+        // Go's conversion to 0.2.0 fails without any address; so does ours.
+        result.ips.clear();
+        EXPECT_EQ(catch_cni_error([&] { render_result(result, version); }).code(),
+                  kIncompatibleVersion);
+    }
+}
+
+TEST(ParseResult, ReadsTheIp4Ip6ShapeOfADelegatedIpam) {
+    const Result result = parse_result(json::parse(R"({"cniVersion": "0.2.0",
+        "ip4": {"ip": "10.22.0.5/24", "gateway": "10.22.0.1",
+                "routes": [{"dst": "0.0.0.0/0"}]},
+        "ip6": {"ip": "fd00:22::5/64"},
+        "dns": {"nameservers": ["10.22.0.1"]}})"));
+    ASSERT_EQ(result.ips.size(), 2u);
+    EXPECT_EQ(result.ips[0].address, prefix("10.22.0.5/24"));
+    EXPECT_EQ(result.ips[0].gateway, ip("10.22.0.1"));
+    EXPECT_EQ(result.ips[1].address, prefix("fd00:22::5/64"));
+    EXPECT_FALSE(result.ips[1].gateway);
+    ASSERT_EQ(result.routes.size(), 1u);
+    EXPECT_EQ(result.routes[0].dst, prefix("0.0.0.0/0"));
+    EXPECT_EQ(result.dns.nameservers, std::vector<std::string>{"10.22.0.1"});
+}
+
 TEST(RenderResult, RefusesAVersionItCannotShape) {
-    for (const char* version : {"0.2.0", "1.2.0", ""}) {
+    for (const char* version : {"0.2", "1.2.0", ""}) {
         const CniError error = catch_cni_error([&] { render_result(dual_stack(), version); });
         EXPECT_EQ(error.code(), kIncompatibleVersion) << version;
     }

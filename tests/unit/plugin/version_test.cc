@@ -12,9 +12,9 @@ namespace {
 using nlohmann::json;
 
 TEST(Version, SupportsExactlyTheVersionsItCanRender) {
-    for (const char* version : {"0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"})
+    for (const char* version : {"0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"})
         EXPECT_TRUE(is_supported_version(version)) << version;
-    for (const char* version : {"", "0.1.0", "0.2.0", "1.1", "1.1.0 ", "v1.1.0", "1.2.0", "2.0.0"})
+    for (const char* version : {"", "0.0.1", "0.2", "1.1", "1.1.0 ", "v1.1.0", "1.2.0", "2.0.0"})
         EXPECT_FALSE(is_supported_version(version)) << version;
 }
 
@@ -39,18 +39,19 @@ TEST(Version, MalformedComparesAsZero) {
 
 json expected_info(const char* version) {
     return {{"cniVersion", version},
-            {"supportedVersions", {"0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"}}};
+            {"supportedVersions", {"0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"}}};
 }
 
 TEST(VersionInfo, EchoesASupportedRequestedVersion) {
     EXPECT_EQ(version_info(R"({"cniVersion": "1.1.0"})"), expected_info("1.1.0"));
     EXPECT_EQ(version_info(R"({"cniVersion": "0.4.0", "name": "x"})"), expected_info("0.4.0"));
     EXPECT_EQ(version_info(R"({"cniVersion": "0.3.0"})"), expected_info("0.3.0"));
+    EXPECT_EQ(version_info(R"({"cniVersion": "0.2.0"})"), expected_info("0.2.0"));
 }
 
 TEST(VersionInfo, FallsBackToTheNewestVersion) {
     for (const char* request :
-         {"", "not json", "[1, 2]", "{}", R"({"cniVersion": 1})", R"({"cniVersion": "0.2.0"})",
+         {"", "not json", "[1, 2]", "{}", R"({"cniVersion": 1})", R"({"cniVersion": "0.2"})",
           R"({"cniVersion": "9.9.9"})", R"({"cniVersion": null})", R"({"cniVersion": "1.1.0")"})
         EXPECT_EQ(version_info(request), expected_info("1.1.0")) << request;
 }
