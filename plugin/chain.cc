@@ -136,7 +136,9 @@ json add_network_list(const NetworkList& list, const AttachmentParams& params,
             result = std::move(next);
         } catch (const std::exception& error) {
             const CniError failure = plugin_failure(list, i, "add", error);
-            roll_back(i + 1);
+            // nsveth undoes its own failed ADD, and may have refused because the attachment
+            // exists: a DEL would then tear that down. Any other plugin gets its DEL.
+            roll_back(type == kInProcessType ? i : i + 1);
             throw failure;
         }
     }

@@ -5,6 +5,8 @@
 #include <optional>
 
 #include "common/error.h"
+#include "netns/link.h"
+#include "plugin/attachment.h"
 #include "plugin/chain.h"
 #include "plugin/cli_setup_commands.h"
 #include "plugin/result_cache.h"
@@ -109,8 +111,9 @@ void print_human_result(FdWriter& out, const json& result) {
 int add(Args args, Io& io) {
     Request request = parse_request(args, io.err);
     const AttachmentParams& params = request.attachment.params;
-    // A second ADD of the same (container ID, ifname) would fail, and the DEL that rolls it back
-    // would tear down the attachment that exists: refuse it before anything runs.
+    // A second ADD of the same (container ID, ifname) would fail, and the DEL that rolls the
+    // chain back would tear down the attachment that exists: refuse it before anything runs,
+    // whether the cache knows it or only the kernel does (a lost cache entry).
     for (const auto& entry : list_cached_attachments(request.cache))
         if (entry.params.container_id == params.container_id &&
             entry.params.ifname == params.ifname) {
@@ -121,6 +124,15 @@ int add(Args args, Io& io) {
                    << "); run nsveth del first\n";
             return kExitFailure;
         }
+    const std::string host_name = host_veth_name(params.container_id, params.ifname);
+    NetlinkSocket host = NetlinkSocket::open("host");
+    if (const auto link = find_link(host, host_name); link && link->kind == "veth") {
+        io.err << "nsveth add: " << params.container_id << "/" << params.ifname
+               << " is already attached: its host veth " << host_name
+               << " exists (no cache entry in " << request.cache
+               << "); run nsveth del with the network it belongs to first\n";
+        return kExitFailure;
+    }
 
     const ChainContext& context = request.context;
     const json result = add_network_list(request.list, params, context);
@@ -167,6 +179,17 @@ int check(Args args, Io& io) {
 int del(Args args, Io& io) {
     Request request = parse_request(args, io.err);
     const auto cached = cached_entry(request, io);
+    // The host veth is named after (container ID, ifname) alone, so a DEL with another network's
+    // configuration would tear down that network's attachment: refuse when the cache says so.
+    if (!cached)
+        for (const auto& entry : list_cached_attachments(request.cache))
+            if (entry.params.container_id == request.attachment.params.container_id &&
+                entry.params.ifname == request.attachment.params.ifname) {
+                io.err << "nsveth del: " << entry.params.container_id << "/"
+                       << entry.params.ifname << " is attached to network " << entry.network
+                       << ", not " << request.list.name << "; give that network's --config\n";
+                return kExitFailure;
+            }
     if (cached) fill_from_cache(request.attachment, *cached);
     const AttachmentParams& params = request.attachment.params;
     const auto failures = del_network_list(

@@ -81,8 +81,9 @@ std::optional<Record> read_record(std::string_view name) {
         const auto [key, value] = split_word(line);
         if (key == "cookie") {
             std::uint64_t cookie = 0;
-            const auto [end, error] = std::from_chars(value.begin(), value.end(), cookie);
-            if (error != std::errc() || end != value.end()) return std::nullopt;
+            const char* last = value.data() + value.size();
+            const auto [end, error] = std::from_chars(value.data(), last, cookie);
+            if (error != std::errc() || end != last) return std::nullopt;
             record.cookie = cookie;
         } else if (key == "attachment") {
             const auto [container_id, ifname] = split_word(value);

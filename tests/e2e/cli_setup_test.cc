@@ -195,6 +195,39 @@ TEST(CliSetup, SingleConfAddCheckShowDelLeavesNothing) {
     expect_one_line(gone, "check after del");
 }
 
+// The host veth is named after (container ID, ifname) only: a second add of a live attachment
+// whose cache entry is lost, or a del with another network's configuration, must not reach it.
+TEST(CliSetup, LiveAttachmentSurvivesALostCacheEntryAndTheWrongNetwork) {
+    CliFixture fixture(67);
+    NameGuard demo;
+    const std::string conf = fixture.write("nsveth.conf", fixture.network().config());
+    json other = fixture.network().config();
+    other["name"] = fixture.network().name() + "-other";
+    const std::string other_conf = fixture.write("other.conf", other);
+    expect_ok(fixture.cli({"add", "--config", conf, "--netns", demo.name}), "add");
+    const std::string container = "nsveth-" + demo.name;
+
+    const ProcessResult wrong = fixture.cli({"del", "--config", other_conf, "--netns", demo.name});
+    EXPECT_EQ(wrong.status, 1);
+    expect_one_line(wrong, "del with another network");
+    EXPECT_NE(wrong.err.find("is attached to network " + fixture.network().name()),
+              std::string::npos)
+        << wrong.err;
+
+    std::filesystem::remove(fixture.cache_file(container));
+    const ProcessResult again = fixture.cli({"add", "--config", conf, "--netns", demo.name});
+    EXPECT_EQ(again.status, 1);
+    expect_one_line(again, "second add without a cache entry");
+    EXPECT_NE(again.err.find("its host veth"), std::string::npos) << again.err;
+
+    EXPECT_EQ(fixture.veth_count(), 1);
+    EXPECT_EQ(fixture.reservations(), std::set<std::string>{"10.77.67.2"});
+    expect_ok(shell_in(fixture.network().host().path(), "ping -c1 -W2 10.77.67.2"), "ping");
+    expect_ok(fixture.cli({"del", "--config", conf, "--netns", demo.name}), "del");
+    EXPECT_EQ(fixture.veth_count(), 0);
+    EXPECT_TRUE(fixture.reservations().empty());
+}
+
 TEST(CliSetup, ChainWithTuningAndPortmapAddCheckDel) {
     CliFixture fixture(61);
     NameGuard demo;
