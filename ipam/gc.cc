@@ -61,7 +61,7 @@ bool writer_is_dead(const std::string& temp_path) {
 }  // namespace
 
 void collect_garbage(const Config& config, const std::string& network,
-                     const std::vector<AttachmentId>& valid) {
+                     const std::vector<AttachmentId>& valid, std::vector<AttachmentId>* released) {
     check_network_name(network);
     std::optional<Store> store = Store::open(config.data_dir, network, OpenMode::kUpdate);
     if (!store) return;
@@ -71,7 +71,11 @@ void collect_garbage(const Config& config, const std::string& network,
     std::vector<AttachmentId> indexed;
     failures.attempt([&] { indexed = store->indexed_attachments(); });
     for (const AttachmentId& who : indexed)
-        if (!is_valid(who, valid)) failures.attempt([&] { store->release(who); });
+        if (!is_valid(who, valid))
+            failures.attempt([&] {
+                store->release(who);
+                if (released) released->push_back(who);
+            });
 
     // Then every address file whose owner is not valid: reservations without an index
     // (host-local's, an older nsveth's, or an index lost to a damaged file).

@@ -43,9 +43,12 @@ std::vector<IpAddress> reserved(const Config& config, const std::string& network
 
 /// GC: releases every reservation whose owner is not in `valid` (an empty list releases all),
 /// and removes temp files of dead processes. Keeps the lock, cursors and other bookkeeping.
-/// Goes on past single failures and throws the first one at the end.
+/// Goes on past single failures and throws the first one at the end. Returns the indexed
+/// attachments it released (also when it throws, through `released`), so that the caller can
+/// remove what else they held.
 void collect_garbage(const Config& config, const std::string& network,
-                     const std::vector<AttachmentId>& valid);
+                     const std::vector<AttachmentId>& valid,
+                     std::vector<AttachmentId>* released = nullptr);
 
 /// STATUS: throws CniError(kPluginNotAvailable) naming the range set when one has no free
 /// address left, or naming the path when the store cannot be created, locked or written;

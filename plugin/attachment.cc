@@ -1,10 +1,13 @@
-// Names derived from an attachment: the namespace CNI_NETNS points at and the host veth's name.
+// Names derived from an attachment (the namespace CNI_NETNS points at, the host veth's name),
+// and the host veth itself.
 #include "plugin/attachment.h"
 
 #include <cstdint>
+#include <cstdio>
 
 #include "common/error.h"
 #include "common/hex.h"
+#include "netns/link.h"
 #include "netns/named_netns.h"
 
 namespace nsveth {
@@ -29,6 +32,18 @@ std::string host_veth_name(std::string_view container_id, std::string_view ifnam
     std::string name = "veth";
     append_hex(name, hash >> 20, 11);  // 44 bits = 11 hex digits: 15 characters, IFNAMSIZ - 1
     return name;
+}
+
+void delete_host_veth(NetlinkSocket& host, std::string_view container_id,
+                      std::string_view ifname) {
+    const std::string name = host_veth_name(container_id, ifname);
+    const auto link = find_link(host, name);
+    if (!link) return;
+    if (link->kind == "veth" && link->peer_elsewhere)
+        try_delete_link(host, *link);
+    else
+        std::fprintf(stderr, "nsveth: left link %s alone: not a veth with its peer in another "
+                             "namespace, so not ours\n", name.c_str());
 }
 
 }  // namespace nsveth

@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "netns/netlink.h"
+
 namespace nsveth {
 
 /// CNI_NETNS resolved: a path as given, or a bare name mapped to /var/run/netns/NAME.
@@ -19,5 +21,12 @@ NetnsTarget resolve_netns(std::string_view cni_netns);
 /// The host end's name: "veth" + 11 hex digits of a hash of (container ID, ifname) — 15 bytes,
 /// the kernel's limit. Deterministic, so DEL finds it without any state.
 std::string host_veth_name(std::string_view container_id, std::string_view ifname);
+
+/// Deletes the attachment's host veth through `host` (a socket in the host namespace), which
+/// takes the pair and every route over it along. Only a veth whose peer is in another namespace
+/// can be nsveth's: any other link under that name is left alone, and said so on stderr.
+/// Nothing there is fine. Throws SystemError.
+void delete_host_veth(NetlinkSocket& host, std::string_view container_id,
+                      std::string_view ifname);
 
 }  // namespace nsveth

@@ -141,6 +141,11 @@ void configure_host(NetlinkSocket& socket, const std::string& host_name,
     set_link_up(batch, link.index, host_name);
     for (const auto& route : host_routes(ips, link.index)) add_route(batch, route, host_name);
     socket.commit(batch);
+}
+
+/// Host-wide forwarding for the families in use: the last change ADD makes, because it has no
+/// undo (another attachment may need it by then), so no later failure can leave it switched on.
+void enable_forwarding(NetlinkSocket& socket, const std::vector<IpConfig>& ips) {
     if (uses_family(ips, true)) ensure_forwarding(socket, AF_INET);
     if (uses_ipv6(ips)) ensure_forwarding(socket, AF_INET6);
 }
@@ -230,9 +235,10 @@ Result cmd_add(const Invocation& invocation) {
         undo.push([owner] { remove_masquerade(owner); });
     }
 
-    // Read the host end back last: udev may have changed its MAC (MACAddressPolicy). Nothing
+    // Read the host end back: udev may have changed its MAC (MACAddressPolicy). Nothing
     // rewrites the container end's inside the namespace.
     const LinkInfo host_link = require_link(host, host_name);
+    enable_forwarding(host, ips);
     result.interfaces.push_back({host_name, host_link.mac, host_link.mtu, ""});
     result.interfaces.push_back({env.ifname, container_link.mac, container_link.mtu, target.path});
     result.ips.insert(result.ips.end(), ips.begin(), ips.end());

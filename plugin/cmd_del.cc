@@ -1,11 +1,9 @@
 // DEL, best effort by the specification: release the addresses first (they matter even when the
 // namespace is long gone), then the veth, the masquerade rules, and a namespace ADD created. Every
 // step runs even when an earlier one failed; the first failure is reported at the end.
-#include <cstdio>
 #include <exception>
 #include <functional>
 
-#include "netns/link.h"
 #include "netns/masquerade.h"
 #include "plugin/attachment.h"
 #include "plugin/commands.h"
@@ -32,14 +30,7 @@ void cmd_del(const Invocation& invocation) {
     // under this name (ADD then failed with "already exists") is left alone.
     attempt([&] {
         NetlinkSocket host = NetlinkSocket::open("host");
-        const std::string name = host_veth_name(env.container_id, env.ifname);
-        const auto link = find_link(host, name);
-        if (!link) return;
-        if (link->kind == "veth" && link->peer_elsewhere)
-            try_delete_link(host, *link);
-        else
-            std::fprintf(stderr, "nsveth: left link %s alone: not a veth with its peer in "
-                                 "another namespace, so not ours\n", name.c_str());
+        delete_host_veth(host, env.container_id, env.ifname);
     });
     // Found by owner, not by address: works when the namespace and its addresses are long gone.
     if (invocation.config.ip_masq)

@@ -1,9 +1,12 @@
-// GC (CNI 1.1): what nsveth keeps outside the kernel's veths is the IPAM's reservations and, with
-// ipMasq, the masquerade rules; both are collected for attachments not in the valid list. The
-// specification requires forwarding GC to a delegated IPAM in any case.
+// GC (CNI 1.1): for attachments not in the valid list, nsveth collects the IPAM's reservations,
+// the host veths of those the in-process IPAM released (a leaked pod namespace keeps its pair),
+// and the masquerade rules. The specification requires forwarding GC to a delegated IPAM in any
+// case.
 #include <exception>
 
 #include "netns/masquerade.h"
+#include "netns/netlink.h"
+#include "plugin/attachment.h"
 #include "plugin/commands.h"
 #include "plugin/ipam_client.h"
 #include "plugin/ipam_request.h"
@@ -12,20 +15,35 @@ namespace nsveth {
 
 void cmd_gc(const Invocation& invocation) {
     std::exception_ptr first_failure;
+    std::vector<ipam::AttachmentId> released;
     try {
-        make_ipam_client(invocation)->gc();
+        make_ipam_client(invocation)->gc(released);
     } catch (...) {
         first_failure = std::current_exception();
     }
+    // The host ends of what was released: where a pod namespace leaked, its veth and the host
+    // route to its address would stay, and an ADD that gets the address next would fail.
+    if (!released.empty()) {
+        try {
+            NetlinkSocket host = NetlinkSocket::open("host");
+            for (const auto& who : released) delete_host_veth(host, who.container_id, who.ifname);
+        } catch (...) {
+            if (!first_failure) first_failure = std::current_exception();
+        }
+    }
     const auto valid = valid_attachments(invocation.config.raw);
-    if (invocation.config.ip_masq && valid) {
+    // Also without ipMasq: rules left by attachments made while it was on would otherwise stay,
+    // and masquerade whoever gets their address next. Then it is best effort, though: a host
+    // without nftables has no rules to collect.
+    if (valid) {
         std::vector<std::pair<std::string, std::string>> pairs;
         for (const auto& attachment : *valid)
             pairs.emplace_back(attachment.container_id, attachment.ifname);
         try {
             collect_masquerade_garbage(invocation.config.name, pairs);
         } catch (...) {
-            if (!first_failure) first_failure = std::current_exception();
+            if (invocation.config.ip_masq && !first_failure)
+                first_failure = std::current_exception();
         }
     }
     if (first_failure) std::rethrow_exception(first_failure);

@@ -51,14 +51,14 @@ public:
 
     void status() override { ipam::check_status(config_, network()); }
 
-    void gc() override {
+    void gc(std::vector<ipam::AttachmentId>& released) override {
         auto valid = valid_attachments(invocation_.config.raw);
         if (!valid) {
             std::fprintf(stderr,
                          "nsveth: GC without cni.dev/valid-attachments: nothing released\n");
             return;
         }
-        ipam::collect_garbage(config_, network(), *valid);
+        ipam::collect_garbage(config_, network(), *valid, &released);
     }
 
 private:
@@ -88,7 +88,7 @@ public:
     void del() override { run("DEL"); }
     void check(const std::vector<IpConfig>&) override { run("CHECK"); }
     void status() override { run("STATUS"); }
-    void gc() override { run("GC"); }
+    void gc(std::vector<ipam::AttachmentId>&) override { run("GC"); }
 
 private:
     nlohmann::json run(const char* command) {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "ipam/ipam.h"
 #include "plugin/invocation.h"
 #include "plugin/result.h"
 
@@ -22,8 +23,9 @@ public:
     virtual void check(const std::vector<IpConfig>& ips) = 0;
     /// Throws CniError(kPluginNotAvailable) when ADD could not be served.
     virtual void status() = 0;
-    /// Releases what belongs to attachments outside cni.dev/valid-attachments.
-    virtual void gc() = 0;
+    /// Releases what belongs to attachments outside cni.dev/valid-attachments, and adds those
+    /// it released to `released` (only the in-process IPAM knows them).
+    virtual void gc(std::vector<ipam::AttachmentId>& released) = 0;
 };
 
 /// The client for `invocation`'s ipam.type. Throws CniError(kInvalidConfig) for a missing type

@@ -30,6 +30,9 @@ void ipam_status(const Invocation& invocation) {
     make_builtin_ipam_client(invocation)->status();
 }
 
-void ipam_gc(const Invocation& invocation) { make_builtin_ipam_client(invocation)->gc(); }
+void ipam_gc(const Invocation& invocation) {
+    std::vector<ipam::AttachmentId> released;  // the main plugin's business, not the IPAM's
+    make_builtin_ipam_client(invocation)->gc(released);
+}
 
 }  // namespace nsveth

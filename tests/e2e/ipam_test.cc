@@ -281,6 +281,23 @@ TEST(Ipam, GcReleasesOnlyStaleAttachments) {
     expect_ok(network.exec("DEL", "gc-c", c.path(), "eth0", config), "DEL c");
 }
 
+// GC may assume the pod namespaces of stale attachments are gone; where one leaked, its veth and
+// the host route to its address stayed, and the next ADD handed that address failed.
+TEST(Ipam, GcRemovesTheHostVethOfWhatItReleased) {
+    TestNetwork network(49, false);
+    network.ipam()["ranges"] = json::parse(R"([[{"subnet": "10.77.49.0/30"}]])");  // one address
+    ScopedNetns leaked("nsvt-p"), next("nsvt-p");
+    const json config = network.config();
+    expect_ok(network.exec("ADD", "leaked", leaked.path(), "eth0", config), "ADD");
+    json gc = config;
+    gc["cni.dev/valid-attachments"] = json::array();
+    expect_ok(network.exec_plugin(nsveth_binary(), "GC", "", "", "", gc), "GC");
+    EXPECT_EQ(shell_in(network.host().path(), "ip -o link show type veth | wc -l").out, "0\n");
+    expect_ok(network.exec("ADD", "next", next.path(), "eth0", config), "ADD of the freed address");
+    expect_ok(network.exec("DEL", "next", next.path(), "eth0", config), "DEL");
+    expect_ok(network.exec("DEL", "leaked", leaked.path(), "eth0", config), "DEL of the leaked");
+}
+
 TEST(Ipam, StandaloneBinaryAnswersVersionAndAbbreviatedResult) {
     TestNetwork network(46, false);
     const std::string binary = plugin_dir() + "/nsveth-ipam";

@@ -118,5 +118,42 @@ TEST(IpMasq, GcRemovesStaleRules) {
     EXPECT_EQ(network.exec("DEL", "gc-b", b.path(), "eth0", config).status, 0);
 }
 
+// Rules made while ipMasq was on go with GC even after the configuration turned it off: they
+// would masquerade whoever gets the address next.
+TEST(IpMasq, GcRemovesStaleRulesAlsoWithIpMasqOff) {
+    TestNetwork network(73, false);
+    json config = network.config();
+    config["ipMasq"] = true;
+    ScopedNetns a("nsvt-p");
+    ASSERT_EQ(network.exec("ADD", "off-a", a.path(), "eth0", config).status, 0);
+    json off = network.config();  // ipMasq absent
+    ASSERT_EQ(network.exec("DEL", "off-a", a.path(), "eth0", off).status, 0);
+    EXPECT_EQ(rules_of(network, "10.77.73.2"), 1) << "DEL without ipMasq leaves the rule";
+    off["cni.dev/valid-attachments"] = json::array();
+    auto gc = network.exec_plugin(nsveth_binary(), "GC", "", "", "", off);
+    EXPECT_EQ(gc.status, 0) << gc.out << gc.err;
+    EXPECT_EQ(rules_of(network, "10.77.73.2"), 0);
+}
+
+// Forwarding is host-wide and has no undo, so ADD switches it on only after everything that can
+// fail: here the masquerade chain, which a foreign chain of the same name blocks.
+TEST(IpMasq, FailedAddLeavesForwardingOff) {
+    TestNetwork network(74);  // dual-stack: both forwarding switches
+    ASSERT_EQ(shell_in(network.host().path(),
+                       "nft add table inet nsveth && nft add chain inet nsveth postrouting")
+                  .status,
+              0);
+    json config = network.config();
+    config["ipMasq"] = true;
+    ScopedNetns pod("nsvt-p");
+    auto add = network.exec("ADD", "fwd", pod.path(), "eth0", config);
+    ASSERT_NE(add.status, 0);
+    EXPECT_EQ(json::parse(add.out)["code"], 100) << add.out;
+    EXPECT_EQ(shell_in(network.host().path(), "cat /proc/sys/net/ipv4/ip_forward").out, "0\n");
+    EXPECT_EQ(shell_in(network.host().path(), "cat /proc/sys/net/ipv6/conf/all/forwarding").out,
+              "0\n");
+    EXPECT_EQ(shell_in(network.host().path(), "ip -o link show type veth | wc -l").out, "0\n");
+}
+
 }  // namespace
 }  // namespace nsveth::testing
