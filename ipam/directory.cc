@@ -178,7 +178,8 @@ std::vector<std::string> Directory::list() const {
 }
 
 void Directory::check_writable() {
-    std::string name = write_temp({});
+    // Content, not just a name: an empty file still fits on a full file system.
+    std::string name = write_temp("writable?\n");
     remove(name);
 }
 

@@ -240,6 +240,25 @@ TEST(Ipam, StatusReportsExhaustionAndNeedsVersion11) {
     expect_ok(network.exec("DEL", "full", pod.path(), "eth0", config), "DEL");
 }
 
+// A full file system still takes an empty file, but no reservation: STATUS must say 50.
+TEST(Ipam, StatusReportsAFullFileSystem) {
+    TestNetwork network(47, false);
+    TempDir mount_point;
+    network.ipam()["dataDir"] = mount_point.path();
+    const std::string config_file = mount_point.path() + ".json";
+    std::ofstream(config_file) << network.config().dump();
+    // In a mount namespace of its own, so the small tmpfs is gone when the shell exits. The
+    // first STATUS creates the store (and must pass); then the file system fills up.
+    const std::string status = "CNI_COMMAND=STATUS " + nsveth_binary() + " < " + config_file;
+    const auto run = shell_in(
+        "", "unshare -m sh -c 'mount -t tmpfs -o size=64k tmpfs " + mount_point.path() + " && " +
+                status + " && (cat /dev/zero > " + mount_point.path() +
+                "/fill 2>/dev/null; true) && " + status + "'");
+    std::filesystem::remove(config_file);
+    EXPECT_NE(run.status, 0);
+    EXPECT_EQ(json::parse(run.out)["code"], 50) << run.out << run.err;
+}
+
 TEST(Ipam, GcReleasesOnlyStaleAttachments) {
     TestNetwork network(45, false);
     ScopedNetns a("nsvt-p"), b("nsvt-p");
