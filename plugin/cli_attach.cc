@@ -114,7 +114,10 @@ int add(Args args, Io& io) {
     // A second ADD of the same (container ID, ifname) would fail, and the DEL that rolls the
     // chain back would tear down the attachment that exists: refuse it before anything runs,
     // whether the cache knows it or only the kernel does (a lost cache entry).
-    for (const auto& entry : list_cached_attachments(request.cache))
+    std::vector<std::string> skipped;
+    const auto cached = list_cached_attachments(request.cache, &skipped);
+    for (const auto& text : skipped) io.err << "nsveth add: ignoring " << text << '\n';
+    for (const auto& entry : cached)
         if (entry.params.container_id == params.container_id &&
             entry.params.ifname == params.ifname) {
             io.err << "nsveth add: " << params.container_id << "/" << params.ifname

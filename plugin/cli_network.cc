@@ -1,5 +1,7 @@
 // `nsveth status|gc`: the CNI 1.1 verbs that concern a whole network rather than one attachment,
 // run as libcni's GetStatusNetworkList and GCNetworkList run them.
+#include <unistd.h>
+
 #include <algorithm>
 #include <exception>
 #include <set>
@@ -71,10 +73,21 @@ int gc(Args args, Io& io) {
     }
     const std::string dir = cache_dir_option(parsed);
     const ChainContext context = chain_context(parsed, io.err);
+    // Without --valid the cache says what is valid; a cache that is not there (a mistyped
+    // --cache-dir, a dropped $NSVETH_CACHE_DIR) would make every attachment stale.
+    if (!explicit_valid && access((dir + "/results").c_str(), F_OK) != 0)
+        throw UsageError("no result cache in " + dir + " (" + dir +
+                         "/results is missing): give --cache-dir, or --valid / --valid-none");
 
     std::vector<CachedAttachment> cached;
-    for (auto& entry : list_cached_attachments(dir))
+    std::vector<std::string> skipped;
+    for (auto& entry : list_cached_attachments(dir, &skipped))
         if (entry.network == list.name) cached.push_back(std::move(entry));
+    // An entry that cannot be read may be a live attachment of this network: without --valid,
+    // GC would release it.
+    if (!explicit_valid && !skipped.empty())
+        throw UsageError("cannot tell what is valid: " + skipped.front() +
+                         "; remove or repair it, or give --valid / --valid-none");
     if (!explicit_valid)
         for (const auto& entry : cached)
             valid.insert({entry.params.container_id, entry.params.ifname});

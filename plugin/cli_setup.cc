@@ -26,6 +26,16 @@ bool is_container_id_char(char c) {
            c == '.' || c == '-';
 }
 
+/// NAME for /var/run/netns/NAME or /run/netns/NAME; `netns` itself otherwise.
+std::string named_netns_of(const std::string& netns) {
+    for (const char* dir : {"/var/run/netns/", "/run/netns/"})
+        if (netns.rfind(dir, 0) == 0 &&
+            netns.find('/', std::string_view(dir).size()) == std::string::npos &&
+            is_valid_netns_name(netns.substr(std::string_view(dir).size())))
+            return netns.substr(std::string_view(dir).size());
+    return netns;
+}
+
 }  // namespace
 
 cxxopts::ParseResult parse_options(cxxopts::Options& options, Args args) {
@@ -70,11 +80,7 @@ NetworkList require_network_list(const cxxopts::ParseResult& parsed) {
 }
 
 std::string default_container_id(const std::string& netns) {
-    std::string base = netns;
-    for (const char* dir : {"/var/run/netns/", "/run/netns/"})
-        if (base.rfind(dir, 0) == 0 &&
-            base.find('/', std::string_view(dir).size()) == std::string::npos)
-            base = base.substr(std::string_view(dir).size());
+    const std::string base = named_netns_of(netns);
     std::string id = "nsveth-";
     for (char c : base) {
         const char mapped = is_container_id_char(c) ? c : '-';
@@ -96,6 +102,8 @@ AttachmentOptions require_attachment(const cxxopts::ParseResult& parsed) {
     } else if (!is_valid_netns_name(params.netns)) {
         throw UsageError("invalid netns name \"" + params.netns + "\"");
     }
+    // One attachment, however it is named: a namespace that add creates goes with del either way.
+    params.netns = named_netns_of(params.netns);
     params.ifname = option(parsed, "ifname");
     if (!is_valid_ifname(params.ifname))
         throw UsageError("invalid --ifname \"" + params.ifname +
@@ -168,10 +176,15 @@ std::vector<std::string> result_host_interfaces(const nlohmann::json& result) {
     std::vector<std::string> names;
     if (!result.is_object() || !result.contains("interfaces") || !result["interfaces"].is_array())
         return names;
-    for (const auto& interface : result["interfaces"])
-        if (interface.is_object() && interface.contains("name") && interface["name"].is_string() &&
-            interface.value("sandbox", std::string()).empty())
+    for (const auto& interface : result["interfaces"]) {
+        if (!interface.is_object() || !interface.contains("name") || !interface["name"].is_string())
+            continue;
+        // Host side: no sandbox (absent, null or ""); a sandbox of another type is not "".
+        const auto sandbox = interface.find("sandbox");
+        if (sandbox == interface.end() || sandbox->is_null() ||
+            (sandbox->is_string() && sandbox->get_ref<const std::string&>().empty()))
             names.push_back(interface["name"].get<std::string>());
+    }
     return names;
 }
 

@@ -13,7 +13,8 @@ namespace {
 constexpr std::string_view kAttachmentOptions =
     "  --config FILE         a .conflist (an object with \"plugins\") or a single-plugin .conf\n"
     "  --netns NAME|PATH     a name under /var/run/netns (ADD creates it when missing, DEL then\n"
-    "                        removes it) or an absolute path such as /proc/PID/ns/net\n"
+    "                        removes it; /var/run/netns/NAME and /run/netns/NAME mean NAME) or\n"
+    "                        an absolute path such as /proc/PID/ns/net\n"
     "  --ifname NAME         interface inside the namespace (default eth0)\n"
     "  --container-id ID     attachment owner (default nsveth-<namespace name>)\n"
     "  --args 'K=V;...'      CNI_ARGS (check/del: default the ones ADD was given)\n"
@@ -68,7 +69,8 @@ constexpr std::array<CommandHelp, 7> kCommands{{
      "Garbage collection as libcni's GCNetworkList does it: DEL (with the cached arguments) of\n"
      "every cached attachment of the network that is not valid, then GC (CNI 1.1) of every\n"
      "plugin with cni.dev/valid-attachments. Without --valid, the valid attachments are the\n"
-     "cached ones, so GC releases only what no cache entry accounts for. \"disableGC\" skips all.",
+     "cached ones, so GC releases only what no cache entry accounts for, and a missing cache\n"
+     "is refused (every attachment would look stale). \"disableGC\" skips all.",
      "  --config FILE         the network configuration\n"
      "  --valid CID/IFNAME    an attachment to keep (repeat, or separate with commas)\n"
      "  --valid-none          keep nothing: every cached attachment and reservation goes\n"

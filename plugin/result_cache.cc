@@ -75,7 +75,9 @@ void make_directories(const std::string& path) {
 
 std::string read_file(const std::string& path, bool& missing) {
     missing = false;
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    // Only a regular file, and only so much of it: a symlink to /dev/zero or a FIFO put in the
+    // cache must not exhaust memory or block the tool.
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
     if (!fd) {
         if (errno == ENOENT) {
             missing = true;
@@ -83,8 +85,16 @@ std::string read_file(const std::string& path, bool& missing) {
         }
         throw_errno("read cache entry " + path);
     }
+    struct stat status {};
+    if (fstat(fd.get(), &status) < 0) throw_errno("read cache entry " + path);
+    if (!S_ISREG(status.st_mode))
+        throw SystemError(EINVAL, "read cache entry " + path + ": not a regular file");
     std::string text;
-    if (!read_to_end(fd.get(), text, FileKind::kFile)) throw_errno("read cache entry " + path);
+    if (!read_to_end(fd.get(), text, FileKind::kFile, kMaxCacheEntryBytes))
+        throw_errno("read cache entry " + path);
+    if (text.size() > kMaxCacheEntryBytes)
+        throw SystemError(EFBIG, "read cache entry " + path + ": more than " +
+                                     std::to_string(kMaxCacheEntryBytes >> 20) + " MiB");
     return text;
 }
 
@@ -229,7 +239,8 @@ bool remove_cached_attachment(const std::string& dir, const std::string& network
     throw_errno("remove cache entry " + path);
 }
 
-std::vector<CachedAttachment> list_cached_attachments(const std::string& dir) {
+std::vector<CachedAttachment> list_cached_attachments(const std::string& dir,
+                                                      std::vector<std::string>* skipped) {
     std::vector<CachedAttachment> entries;
     const std::string directory = results_dir(dir);
     const std::unique_ptr<DIR, int (*)(DIR*)> stream(opendir(directory.c_str()), closedir);
@@ -246,13 +257,19 @@ std::vector<CachedAttachment> list_cached_attachments(const std::string& dir) {
         std::string text;
         try {
             text = read_file(directory + "/" + name, missing);
-        } catch (const SystemError&) {
-            continue;  // unreadable (a directory, a permission problem): not an entry for us
+        } catch (const SystemError& error) {
+            // Unreadable (a directory, a FIFO, a permission problem): not an entry for us.
+            if (skipped) skipped->push_back(error.what());
+            continue;
         }
+        if (missing) continue;  // removed meanwhile
         std::string problem;
-        auto entry = missing ? std::nullopt : decode(text, problem);
+        auto entry = decode(text, problem);
         if (entry && !entry->network.empty() && !entry->params.ifname.empty())
             entries.push_back(std::move(*entry));
+        else if (skipped)
+            skipped->push_back("cache entry " + directory + "/" + name + ": " +
+                               (entry ? std::string("no network or ifname") : problem));
     }
     return entries;
 }

@@ -5,6 +5,7 @@
 //  "networkName", "netns", "cniArgs" ([[K, V], ...]), "capabilityArgs", "result"}.
 #pragma once
 
+#include <cstddef>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -45,12 +46,17 @@ std::optional<CachedAttachment> read_cached_attachment(const std::string& dir,
                                                        const std::string& container_id,
                                                        const std::string& ifname);
 
+/// The largest cache entry read: results are a few KiB.
+inline constexpr std::size_t kMaxCacheEntryBytes = 16 << 20;
+
 /// Removes the entry; false when there was none. Throws SystemError for any other failure.
 bool remove_cached_attachment(const std::string& dir, const std::string& network,
                               const std::string& container_id, const std::string& ifname);
 
 /// Every readable cniCacheV1 entry with a network and an ifname, sorted by file name, as libcni's
-/// GetCachedAttachments lists them (other files are skipped). Empty when the directory is missing.
-std::vector<CachedAttachment> list_cached_attachments(const std::string& dir);
+/// GetCachedAttachments lists them. Other files are skipped, each with a line saying why added to
+/// `skipped` when given. Empty when the directory is missing.
+std::vector<CachedAttachment> list_cached_attachments(const std::string& dir,
+                                                      std::vector<std::string>* skipped = nullptr);
 
 }  // namespace nsveth

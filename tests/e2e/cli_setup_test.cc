@@ -228,6 +228,47 @@ TEST(CliSetup, LiveAttachmentSurvivesALostCacheEntryAndTheWrongNetwork) {
     EXPECT_TRUE(fixture.reservations().empty());
 }
 
+// The cache is root's, but what lands in it must not hang, exhaust or crash the tool: a FIFO, a
+// symlink to /dev/zero, and an entry whose fields have the wrong types.
+TEST(CliSetup, OddCacheEntriesAreSkippedWithANote) {
+    CliFixture fixture(68);
+    const std::string results = fixture.cache() + "/results";
+    std::filesystem::create_directories(results);
+    expect_ok(shell_in("", "mkfifo " + results + "/fifo && ln -s /dev/zero " + results + "/zero"),
+              "plant");
+    json odd = {{"kind", "cniCacheV1"}, {"containerId", "odd"}, {"ifName", "eth0"},
+                {"networkName", fixture.network().name()}, {"config", ""},
+                {"result", {{"interfaces", {{{"name", "x"}, {"sandbox", 5}}}}}}};
+    std::ofstream(results + "/" + fixture.network().name() + "-odd-eth0") << odd.dump();
+
+    const ProcessResult show = fixture.cli({"show"});
+    expect_ok(show, "show");
+    EXPECT_NE(show.err.find("ignoring read cache entry " + results + "/fifo: not a regular file"),
+              std::string::npos)
+        << show.err;
+    EXPECT_NE(show.err.find(results + "/zero"), std::string::npos) << show.err;
+    EXPECT_NE(show.out.find("odd"), std::string::npos) << show.out;
+
+    const std::string conf = fixture.write("nsveth.conf", fixture.network().config());
+    const ProcessResult gc = fixture.cli({"gc", "--config", conf});
+    EXPECT_EQ(gc.status, 2) << gc.err;
+    EXPECT_NE(gc.err.find("cannot tell what is valid"), std::string::npos) << gc.err;
+}
+
+// --netns NAME, /var/run/netns/NAME and /run/netns/NAME are one attachment.
+TEST(CliSetup, NetnsNameAndItsPathAreTheSameAttachment) {
+    CliFixture fixture(69);
+    NameGuard demo;
+    const std::string conf = fixture.write("nsveth.conf", fixture.network().config());
+    expect_ok(fixture.cli({"add", "--config", conf, "--netns", demo.name}), "add by name");
+    expect_ok(fixture.cli({"check", "--config", conf, "--netns", "/run/netns/" + demo.name}),
+              "check by /run/netns path");
+    expect_ok(fixture.cli({"del", "--config", conf, "--netns", demo.path()}), "del by path");
+    EXPECT_FALSE(std::filesystem::exists(demo.path())) << "del removes the namespace add created";
+    EXPECT_EQ(fixture.cache_entries(), 0u);
+    EXPECT_EQ(fixture.veth_count(), 0);
+}
+
 TEST(CliSetup, ChainWithTuningAndPortmapAddCheckDel) {
     CliFixture fixture(61);
     NameGuard demo;
@@ -442,6 +483,7 @@ TEST(CliSetup, BadInputIsOneLineAndChangesNothing) {
         {"status", "--config", missing},
         {"gc", "--config", good, "--valid", "no-slash"},
         {"gc", "--config", good, "--valid", "a/b", "--valid-none"},
+        {"gc", "--config", good, "--cache-dir", "/nonexistent/nsvt-cache"},  // all would be stale
         {"help", "bogus"},
     };
     for (const auto& args : usage_errors) {
