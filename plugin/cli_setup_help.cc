@@ -12,9 +12,10 @@ namespace {
 
 constexpr std::string_view kAttachmentOptions =
     "  --config FILE         a .conflist (an object with \"plugins\") or a single-plugin .conf\n"
-    "  --netns NAME|PATH     a name under /var/run/netns (ADD creates it when missing, DEL then\n"
-    "                        removes it; /var/run/netns/NAME and /run/netns/NAME mean NAME) or\n"
-    "                        an absolute path such as /proc/PID/ns/net\n"
+    "  --netns NAME|PATH     a name under /var/run/netns (the nsveth plugin creates it when it is\n"
+    "                        missing, so list nsveth first then, and DEL removes it again;\n"
+    "                        /var/run/netns/NAME and /run/netns/NAME mean NAME) or an absolute\n"
+    "                        path such as /proc/PID/ns/net\n"
     "  --ifname NAME         interface inside the namespace (default eth0)\n"
     "  --container-id ID     attachment owner (default nsveth-<namespace name>)\n"
     "  --args 'K=V;...'      CNI_ARGS (check/del: default the ones ADD was given)\n"
@@ -32,8 +33,9 @@ constexpr std::array<CommandHelp, 7> kCommands{{
      "plugin in order, each given the previous plugin's result as prevResult. Prints the final\n"
      "result as JSON and caches it as <cache dir>/results/<network>-<container ID>-<ifname>\n"
      "(libcni's format), so check and del need only the same options. When a plugin fails, the\n"
-     "plugins run so far get DEL in reverse order and nothing is cached. Refuses an attachment\n"
-     "(container ID, ifname) that the cache already holds.",
+     "plugins run so far get DEL in reverse order (nsveth itself undoes its own failed ADD) and\n"
+     "nothing is cached. Refuses an attachment (container ID, ifname) that the cache already\n"
+     "holds or whose host veth exists.",
      kAttachmentOptions,
      "  nsveth add --config conf/nsveth.conf --netns demo1\n"
      "  nsveth add --config conf/chain-tuning-portmap.conflist --netns demo2 --human \\\n"
@@ -47,7 +49,8 @@ constexpr std::array<CommandHelp, 7> kCommands{{
     {"del", "nsveth del --config FILE --netns NAME|PATH [OPTIONS]",
      "DEL of every plugin in reverse order with the cached ADD result as prevResult. Keeps going\n"
      "when a plugin fails, reports every failure and keeps the cache entry then; on success the\n"
-     "entry is removed. Repeating it is harmless.",
+     "entry is removed. Repeating it is harmless. Refuses an attachment that the cache holds\n"
+     "under another network.",
      kAttachmentOptions, "  nsveth del --config conf/nsveth.conf --netns demo1\n"},
     {"show", "nsveth show [--cache-dir DIR] [--cni-path DIRS] [--json]",
      "Lists every attachment in the result cache: network, container ID, ifname, namespace,\n"
