@@ -84,9 +84,10 @@ NetConfig parse_net_config(std::string_view text) {
                        std::string("decode network configuration: expected an object, got ") +
                            raw.type_name());
 
-    // Absent or null reads as 0.1.0, as in Go; an empty string stays an unknown version.
-    config.cni_version =
-        json_member(raw, "cniVersion") ? read_string(raw, "cniVersion") : kImpliedVersion;
+    // Absent, null or "" reads as 0.1.0, as Go's DecodeVersion reads it; libcni sends "" for a
+    // .conf without cniVersion.
+    config.cni_version = read_string(raw, "cniVersion");
+    if (config.cni_version.empty()) config.cni_version = kImpliedVersion;
     if (!is_supported_version(config.cni_version))
         throw CniError(kIncompatibleVersion, "incompatible CNI versions",
                        "config is " + json(config.cni_version).dump() + ", plugin supports " +

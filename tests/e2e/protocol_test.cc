@@ -52,22 +52,23 @@ TEST(Protocol, ResultShapeFollowsEveryVersion) {
                                           network.name() / "attachments"));
 }
 
-// 0.1.0, 0.2.0 and a configuration without cniVersion (0.1.0, as Go reads it) get the ip4/ip6
-// result that the reference plugins print for them.
+// 0.1.0, 0.2.0 and a configuration without cniVersion or with an empty one (0.1.0, as Go reads
+// it) get the ip4/ip6 result that the reference plugins print for them.
 TEST(Protocol, OldVersionsAndAMissingVersionGetTheIp4Ip6Result) {
     TestNetwork network(27);
-    for (const char* version : {"0.1.0", "0.2.0", ""}) {
+    // "" is what libcni sends for a .conf without cniVersion.
+    for (const std::string version : {"0.1.0", "0.2.0", "", "absent"}) {
         SCOPED_TRACE(version);
         ScopedNetns pod("nsvt-p");
         json config = network.config();
-        if (*version)
-            config["cniVersion"] = version;
-        else
+        if (version == "absent")
             config.erase("cniVersion");
+        else
+            config["cniVersion"] = version;
         auto add = network.exec("ADD", "old", pod.path(), "eth0", config);
         ASSERT_EQ(add.status, 0) << add.out << add.err;
         const json result = json::parse(add.out);
-        EXPECT_EQ(result["cniVersion"], *version ? version : "0.1.0");
+        EXPECT_EQ(result["cniVersion"], version.starts_with("0.") ? version : "0.1.0");
         const std::string v4 = result.at("ip4").value("ip", "");
         EXPECT_EQ(v4.rfind("10.77.27.", 0), 0u) << add.out;
         EXPECT_EQ(result.at("ip4").value("gateway", ""), "10.77.27.1");
