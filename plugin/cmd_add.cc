@@ -204,9 +204,6 @@ Result cmd_add(const Invocation& invocation) {
         NetnsGuard inside(netns);
         return NetlinkSocket::open(target.path);
     }();
-    // lo as it is now: ADD brings it up (and, for IPv6, switches IPv6 on for it), and a failed
-    // ADD puts it back. An interface already called CNI_IFNAME shows up when creating the pair.
-    const LinkInfo lo = require_link(container, "lo");
 
     const Result ipam_result = ipam->add();
     undo.push([&] { ipam->del(); });
@@ -222,6 +219,10 @@ Result cmd_add(const Invocation& invocation) {
     const std::vector<Route> routes = routes_via_gateways(ips, ipam_result.routes);
 
     const LinkInfo container_link = require_link(container, env.ifname);
+    // lo as it is right before ADD brings it up (and, for IPv6, switches IPv6 on for it): a
+    // failed ADD puts it back. (An interface already called CNI_IFNAME showed up when creating
+    // the pair.)
+    const LinkInfo lo = require_link(container, "lo");
     if (may_change_loopback(lo))
         undo.push([path = target.path, lo] { restore_loopback(path, lo); });
     if (uses_ipv6(ips)) prepare_ipv6(netns, lo, container_link);
@@ -238,7 +239,6 @@ Result cmd_add(const Invocation& invocation) {
     // Read the host end back: udev may have changed its MAC (MACAddressPolicy). Nothing
     // rewrites the container end's inside the namespace.
     const LinkInfo host_link = require_link(host, host_name);
-    enable_forwarding(host, ips);
     result.interfaces.push_back({host_name, host_link.mac, host_link.mtu, ""});
     result.interfaces.push_back({env.ifname, container_link.mac, container_link.mtu, target.path});
     result.ips.insert(result.ips.end(), ips.begin(), ips.end());
@@ -258,6 +258,7 @@ Result cmd_add(const Invocation& invocation) {
     else if (!target.name.empty())
         record_netns_user(target.name, socket_netns_cookie(container.fd()), env.container_id,
                           env.ifname);
+    enable_forwarding(host, ips);
     undo.commit();
     return result;
 }
