@@ -118,28 +118,33 @@ TEST(IpMasq, GcRemovesStaleRules) {
     EXPECT_EQ(network.exec("DEL", "gc-b", b.path(), "eth0", config).status, 0);
 }
 
-// Rules made while ipMasq was on go with GC even after the configuration turned it off: they
-// would masquerade whoever gets the address next.
-TEST(IpMasq, GcRemovesStaleRulesAlsoWithIpMasqOff) {
+// Rules made while ipMasq was on go with DEL and GC even after the configuration turned it off:
+// they would masquerade whoever gets the address next.
+TEST(IpMasq, RulesGoAlsoWhenTheConfigurationTurnedIpMasqOff) {
     TestNetwork network(73, false);
     json config = network.config();
     config["ipMasq"] = true;
-    ScopedNetns a("nsvt-p");
+    ScopedNetns a("nsvt-p"), b("nsvt-p");
     ASSERT_EQ(network.exec("ADD", "off-a", a.path(), "eth0", config).status, 0);
+    ASSERT_EQ(network.exec("ADD", "off-b", b.path(), "eth0", config).status, 0);
     json off = network.config();  // ipMasq absent
     ASSERT_EQ(network.exec("DEL", "off-a", a.path(), "eth0", off).status, 0);
-    EXPECT_EQ(rules_of(network, "10.77.73.2"), 1) << "DEL without ipMasq leaves the rule";
+    EXPECT_EQ(rules_of(network, "10.77.73.2"), 0);
+    EXPECT_EQ(rules_of(network, "10.77.73.3"), 1);
     off["cni.dev/valid-attachments"] = json::array();
     auto gc = network.exec_plugin(nsveth_binary(), "GC", "", "", "", off);
     EXPECT_EQ(gc.status, 0) << gc.out << gc.err;
-    EXPECT_EQ(rules_of(network, "10.77.73.2"), 0);
+    EXPECT_EQ(rules_of(network, "10.77.73.3"), 0);
+    EXPECT_EQ(network.exec("DEL", "off-b", b.path(), "eth0", off).status, 0);
 }
 
 // Forwarding is host-wide and has no undo, so ADD switches it on only after everything that can
 // fail: here the masquerade chain, which a foreign chain of the same name blocks.
 TEST(IpMasq, FailedAddLeavesForwardingOff) {
     TestNetwork network(74);  // dual-stack: both forwarding switches
+    // A new namespace may inherit forwarding from the host's (devconf_inherit_init_net).
     ASSERT_EQ(shell_in(network.host().path(),
+                       "sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0 && "
                        "nft add table inet nsveth && nft add chain inet nsveth postrouting")
                   .status,
               0);
