@@ -61,7 +61,7 @@ bool writer_is_dead(const std::string& temp_path) {
 }  // namespace
 
 void collect_garbage(const Config& config, const std::string& network,
-                     const std::vector<AttachmentId>& valid, std::vector<AttachmentId>* released) {
+                     const std::vector<AttachmentId>& valid, std::vector<Released>* released) {
     check_network_name(network);
     std::optional<Store> store = Store::open(config.data_dir, network, OpenMode::kUpdate);
     if (!store) return;
@@ -73,8 +73,9 @@ void collect_garbage(const Config& config, const std::string& network,
     for (const AttachmentId& who : indexed)
         if (!is_valid(who, valid))
             failures.attempt([&] {
-                store->release(who);
-                if (released) released->push_back(who);
+                std::vector<IpAddress> addresses = store->release(who);
+                if (released && !addresses.empty())
+                    released->push_back({who, std::move(addresses)});
             });
 
     // Then every address file whose owner is not valid: reservations without an index

@@ -185,7 +185,9 @@ std::vector<Allocation> reserve(const Config& config, const std::string& network
 
 void release(const Config& config, const std::string& network, const AttachmentId& who) {
     check_network_name(network);
-    if (!index_name_fits(who)) return;  // never reserved here: DEL has nothing to release
+    // Never indexed here, so nothing for DEL to release (a host-local store taken over may hold
+    // an address file for such an ID; GC collects it).
+    if (!index_name_fits(who)) return;
     check_attachment(who);
     std::optional<Store> store = Store::open(config.data_dir, network, OpenMode::kUpdate);
     if (store) store->release(who);

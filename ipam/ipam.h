@@ -41,14 +41,20 @@ void release(const Config& config, const std::string& network, const AttachmentI
 std::vector<IpAddress> reserved(const Config& config, const std::string& network,
                                 const AttachmentId& who);
 
+/// An indexed attachment that GC released, with the addresses it held.
+struct Released {
+    AttachmentId who;
+    std::vector<IpAddress> addresses;
+};
+
 /// GC: releases every reservation whose owner is not in `valid` (an empty list releases all),
 /// and removes temp files of dead processes. Keeps the lock, cursors and other bookkeeping.
-/// Goes on past single failures and throws the first one at the end. Returns the indexed
-/// attachments it released (also when it throws, through `released`), so that the caller can
-/// remove what else they held.
+/// Goes on past single failures and throws the first one at the end. Adds the indexed
+/// attachments it released to `released` (also when it throws), so that the caller can remove
+/// what else they held.
 void collect_garbage(const Config& config, const std::string& network,
                      const std::vector<AttachmentId>& valid,
-                     std::vector<AttachmentId>* released = nullptr);
+                     std::vector<Released>* released = nullptr);
 
 /// STATUS: throws CniError(kPluginNotAvailable) naming the range set when one has no free
 /// address left, or naming the path when the store cannot be created, locked or written;

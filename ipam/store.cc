@@ -181,12 +181,17 @@ void Store::write_index(const AttachmentId& who, const std::vector<IpAddress>& a
 
 void Store::remove_index(const AttachmentId& who) { attachments_.remove(index_name(who)); }
 
-void Store::release(const AttachmentId& who) {
+std::vector<IpAddress> Store::release(const AttachmentId& who) {
+    std::vector<IpAddress> removed;
     std::optional<std::vector<IpAddress>> listed = read_index(who);
-    if (!listed) return;
+    if (!listed) return removed;
     for (const IpAddress& ip : *listed)
-        if (is_held_by(ip, who)) remove_address(ip);
+        if (is_held_by(ip, who)) {
+            remove_address(ip);
+            removed.push_back(ip);
+        }
     remove_index(who);
+    return removed;
 }
 
 std::vector<AttachmentId> Store::indexed_attachments() const {

@@ -78,9 +78,10 @@ public:
     /// Removes the index of `who`; absent is fine.
     void remove_index(const AttachmentId& who);
 
-    /// Removes every address file the index of `who` lists that names `who`, then the index.
-    /// Nothing to release is fine. Address files naming someone else are never touched.
-    void release(const AttachmentId& who);
+    /// Removes every address file the index of `who` lists that names `who`, then the index, and
+    /// returns the addresses it removed. Nothing to release is fine. Address files naming someone
+    /// else are never touched.
+    std::vector<IpAddress> release(const AttachmentId& who);
 
     // For GC, the only caller that walks the directories.
     /// The attachments that have an index.

@@ -2,6 +2,10 @@
 // and the host veth itself.
 #include "plugin/attachment.h"
 
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 
@@ -9,6 +13,7 @@
 #include "common/hex.h"
 #include "netns/link.h"
 #include "netns/named_netns.h"
+#include "netns/route.h"
 
 namespace nsveth {
 
@@ -34,16 +39,25 @@ std::string host_veth_name(std::string_view container_id, std::string_view ifnam
     return name;
 }
 
-void delete_host_veth(NetlinkSocket& host, std::string_view container_id,
-                      std::string_view ifname) {
+void delete_host_veth(NetlinkSocket& host, std::string_view container_id, std::string_view ifname,
+                      const std::vector<IpAddress>* routed) {
     const std::string name = host_veth_name(container_id, ifname);
     const auto link = find_link(host, name);
     if (!link) return;
-    if (link->kind == "veth" && link->peer_elsewhere)
-        try_delete_link(host, *link);
-    else
+    if (link->kind != "veth" || !link->peer_elsewhere) {
         std::fprintf(stderr, "nsveth: left link %s alone: not a veth with its peer in another "
                              "namespace, so not ours\n", name.c_str());
+        return;
+    }
+    if (routed) {
+        const auto routes = list_routes(host, AF_UNSPEC, RT_TABLE_MAIN, link->index);
+        const bool routes_one = std::any_of(routes.begin(), routes.end(), [&](const RouteEntry& r) {
+            return r.dst.length() == r.dst.address().bit_length() &&
+                   std::find(routed->begin(), routed->end(), r.dst.address()) != routed->end();
+        });
+        if (!routes_one) return;  // another network's attachment of the same name
+    }
+    try_delete_link(host, *link);
 }
 
 }  // namespace nsveth

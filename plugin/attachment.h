@@ -4,7 +4,9 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "common/ip.h"
 #include "netns/netlink.h"
 
 namespace nsveth {
@@ -24,9 +26,10 @@ std::string host_veth_name(std::string_view container_id, std::string_view ifnam
 
 /// Deletes the attachment's host veth through `host` (a socket in the host namespace), which
 /// takes the pair and every route over it along. Only a veth whose peer is in another namespace
-/// can be nsveth's: any other link under that name is left alone, and said so on stderr.
-/// Nothing there is fine. Throws SystemError.
-void delete_host_veth(NetlinkSocket& host, std::string_view container_id,
-                      std::string_view ifname);
+/// can be nsveth's: any other link under that name is left alone, and said so on stderr. With
+/// `routed`, also only a veth with a host route to one of those addresses (GC: the name alone
+/// does not tell which network's attachment it is). Nothing there is fine. Throws SystemError.
+void delete_host_veth(NetlinkSocket& host, std::string_view container_id, std::string_view ifname,
+                      const std::vector<IpAddress>* routed = nullptr);
 
 }  // namespace nsveth

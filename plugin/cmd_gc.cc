@@ -15,7 +15,7 @@ namespace nsveth {
 
 void cmd_gc(const Invocation& invocation) {
     std::exception_ptr first_failure;
-    std::vector<ipam::AttachmentId> released;
+    std::vector<ipam::Released> released;
     try {
         make_ipam_client(invocation)->gc(released);
     } catch (...) {
@@ -26,7 +26,8 @@ void cmd_gc(const Invocation& invocation) {
     if (!released.empty()) {
         try {
             NetlinkSocket host = NetlinkSocket::open("host");
-            for (const auto& who : released) delete_host_veth(host, who.container_id, who.ifname);
+            for (const auto& [who, addresses] : released)
+                delete_host_veth(host, who.container_id, who.ifname, &addresses);
         } catch (...) {
             if (!first_failure) first_failure = std::current_exception();
         }

@@ -51,7 +51,7 @@ public:
 
     void status() override { ipam::check_status(config_, network()); }
 
-    void gc(std::vector<ipam::AttachmentId>& released) override {
+    void gc(std::vector<ipam::Released>& released) override {
         auto valid = valid_attachments(invocation_.config.raw);
         if (!valid) {
             std::fprintf(stderr,
@@ -88,7 +88,7 @@ public:
     void del() override { run("DEL"); }
     void check(const std::vector<IpConfig>&) override { run("CHECK"); }
     void status() override { run("STATUS"); }
-    void gc(std::vector<ipam::AttachmentId>&) override { run("GC"); }
+    void gc(std::vector<ipam::Released>&) override { run("GC"); }
 
 private:
     nlohmann::json run(const char* command) {

@@ -25,7 +25,7 @@ public:
     virtual void status() = 0;
     /// Releases what belongs to attachments outside cni.dev/valid-attachments, and adds those
     /// it released to `released` (only the in-process IPAM knows them).
-    virtual void gc(std::vector<ipam::AttachmentId>& released) = 0;
+    virtual void gc(std::vector<ipam::Released>& released) = 0;
 };
 
 /// The client for `invocation`'s ipam.type. Throws CniError(kInvalidConfig) for a missing type

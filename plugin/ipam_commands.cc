@@ -31,7 +31,7 @@ void ipam_status(const Invocation& invocation) {
 }
 
 void ipam_gc(const Invocation& invocation) {
-    std::vector<ipam::AttachmentId> released;  // the main plugin's business, not the IPAM's
+    std::vector<ipam::Released> released;  // the main plugin's business, not the IPAM's
     make_builtin_ipam_client(invocation)->gc(released);
 }
 

@@ -317,6 +317,38 @@ TEST(Ipam, GcRemovesTheHostVethOfWhatItReleased) {
     expect_ok(network.exec("DEL", "leaked", leaked.path(), "eth0", config), "DEL of the leaked");
 }
 
+// The host veth's name comes from (container ID, ifname) alone. GC of one network's stale
+// attachment must not delete another network's live veth of the same name.
+TEST(Ipam, GcLeavesTheSameNamedVethOfAnotherNetwork) {
+    TestNetwork first(57, false);
+    json second = first.config();
+    second["name"] = first.name() + "-b";
+    second["ipam"]["ranges"] = json::parse(R"([[{"subnet": "10.77.58.0/24"}]])");
+    ScopedNetns live("nsvt-p");
+    std::string host_veth;
+    {
+        ScopedNetns leaked("nsvt-p");
+        const auto add = first.exec("ADD", "same", leaked.path(), "eth0", first.config());
+        expect_ok(add, "ADD first");
+        ASSERT_EQ(add.status, 0);
+        host_veth = json::parse(add.out)["interfaces"][0]["name"];
+    }  // the namespace goes, the first network's reservation stays
+    // The kernel destroys a namespace, and the veth pair in it, in the background.
+    expect_ok(shell_in(first.host().path(), "for i in $(seq 100); do ip link show " + host_veth +
+                                                " >/dev/null 2>&1 || exit 0; sleep 0.05; done; "
+                                                "exit 1"),
+              "the first veth is gone");
+    expect_ok(first.exec_plugin(nsveth_binary(), "ADD", "same", live.path(), "eth0", second),
+              "ADD second");
+    json gc = first.config();
+    gc["cni.dev/valid-attachments"] = json::array();
+    expect_ok(first.exec_plugin(nsveth_binary(), "GC", "", "", "", gc), "GC of the first");
+    EXPECT_EQ(shell_in(first.host().path(), "ip -o link show type veth | wc -l").out, "1\n");
+    expect_ok(shell_in(first.host().path(), "ping -c1 -W2 10.77.58.2"), "second still reachable");
+    expect_ok(first.exec_plugin(nsveth_binary(), "DEL", "same", live.path(), "eth0", second),
+              "DEL second");
+}
+
 TEST(Ipam, StandaloneBinaryAnswersVersionAndAbbreviatedResult) {
     TestNetwork network(46, false);
     const std::string binary = plugin_dir() + "/nsveth-ipam";
