@@ -90,6 +90,15 @@ CniError plugin_failure(const NetworkList& list, std::size_t index, std::string_
     return CniError(code, text + " (code " + std::to_string(code) + ")");
 }
 
+/// Whether plugin `type`'s failed ADD changed nothing, so that its DEL could only do harm: nsveth
+/// refuses an invalid request (4) or an attachment that exists (103) before touching anything,
+/// and a DEL would then tear down what exists.
+bool refused_unchanged(const std::string& type, const std::exception& error) {
+    const auto* cni = dynamic_cast<const CniError*>(&error);
+    return type == kInProcessType && cni &&
+           (cni->code() == kInvalidEnvironment || cni->code() == kAlreadyExists);
+}
+
 void del_plugins_from(std::size_t last, const NetworkList& list, const AttachmentParams& params,
                       const json& prev_result, const ChainContext& context,
                       std::vector<std::string>& failures) {
@@ -136,9 +145,7 @@ json add_network_list(const NetworkList& list, const AttachmentParams& params,
             result = std::move(next);
         } catch (const std::exception& error) {
             const CniError failure = plugin_failure(list, i, "add", error);
-            // nsveth undoes its own failed ADD, and may have refused because the attachment
-            // exists: a DEL would then tear that down. Any other plugin gets its DEL.
-            roll_back(type == kInProcessType ? i : i + 1);
+            roll_back(refused_unchanged(type, error) ? i : i + 1);
             throw failure;
         }
     }

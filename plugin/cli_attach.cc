@@ -114,9 +114,9 @@ int add(Args args, Io& io) {
     // A second ADD of the same (container ID, ifname) would fail, and the DEL that rolls the
     // chain back would tear down the attachment that exists: refuse it before anything runs,
     // whether the cache knows it or only the kernel does (a lost cache entry).
-    std::vector<std::string> skipped;
+    std::vector<SkippedCacheFile> skipped;
     const auto cached = list_cached_attachments(request.cache, &skipped);
-    for (const auto& text : skipped) io.err << "nsveth add: ignoring " << text << '\n';
+    for (const auto& file : skipped) io.err << "nsveth add: ignoring " << file.reason << '\n';
     for (const auto& entry : cached)
         if (entry.params.container_id == params.container_id &&
             entry.params.ifname == params.ifname) {
@@ -183,9 +183,16 @@ int del(Args args, Io& io) {
     Request request = parse_request(args, io.err);
     const auto cached = cached_entry(request, io);
     // The host veth is named after (container ID, ifname) alone, so a DEL with another network's
-    // configuration would tear down that network's attachment: refuse when the cache says so.
-    if (!cached)
-        for (const auto& entry : list_cached_attachments(request.cache))
+    // configuration would tear down that network's attachment: refuse when the cache says so. A
+    // cache that cannot be listed says nothing, and DEL goes ahead (best effort, as libcni).
+    if (!cached) {
+        std::vector<CachedAttachment> entries;
+        try {
+            entries = list_cached_attachments(request.cache);
+        } catch (const std::exception& error) {
+            io.err << "nsveth del: ignoring " << error.what() << '\n';
+        }
+        for (const auto& entry : entries)
             if (entry.params.container_id == request.attachment.params.container_id &&
                 entry.params.ifname == request.attachment.params.ifname) {
                 io.err << "nsveth del: " << entry.params.container_id << "/"
@@ -193,6 +200,7 @@ int del(Args args, Io& io) {
                        << ", not " << request.list.name << "; give that network's --config\n";
                 return kExitFailure;
             }
+    }
     if (cached) fill_from_cache(request.attachment, *cached);
     const AttachmentParams& params = request.attachment.params;
     const auto failures = del_network_list(

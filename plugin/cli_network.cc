@@ -80,14 +80,17 @@ int gc(Args args, Io& io) {
                          "/results is missing): give --cache-dir, or --valid / --valid-none");
 
     std::vector<CachedAttachment> cached;
-    std::vector<std::string> skipped;
+    std::vector<SkippedCacheFile> skipped;
     for (auto& entry : list_cached_attachments(dir, &skipped))
         if (entry.network == list.name) cached.push_back(std::move(entry));
-    // An entry that cannot be read may be a live attachment of this network: without --valid,
-    // GC would release it.
-    if (!explicit_valid && !skipped.empty())
-        throw UsageError("cannot tell what is valid: " + skipped.front() +
-                         "; remove or repair it, or give --valid / --valid-none");
+    // An unreadable entry of this network (libcni names them "<network>-...") may be a live
+    // attachment: without --valid, GC would release it. Others' are only noted.
+    for (const auto& file : skipped) {
+        if (!explicit_valid && file.name.starts_with(list.name + "-"))
+            throw UsageError("cannot tell what is valid: " + file.reason +
+                             "; remove or repair it, or give --valid / --valid-none");
+        io.err << "nsveth gc: ignoring " << file.reason << '\n';
+    }
     if (!explicit_valid)
         for (const auto& entry : cached)
             valid.insert({entry.params.container_id, entry.params.ifname});

@@ -80,9 +80,9 @@ int show(Args args, Io& io) {
     json listing = json::array();
     std::vector<std::vector<std::string>> rows{
         {"NETWORK", "CONTAINER", "IFNAME", "NETNS", "ADDRESSES", "HOST-VETH", "CHECK"}};
-    std::vector<std::string> skipped;
+    std::vector<SkippedCacheFile> skipped;
     const auto entries = list_cached_attachments(dir, &skipped);
-    for (const auto& text : skipped) io.err << "nsveth show: ignoring " << text << '\n';
+    for (const auto& file : skipped) io.err << "nsveth show: ignoring " << file.reason << '\n';
     for (const auto& entry : entries) {
         const Verdict verdict = check_entry(entry, context, io.err);
         const auto addresses = result_addresses(entry.result);

@@ -240,7 +240,7 @@ bool remove_cached_attachment(const std::string& dir, const std::string& network
 }
 
 std::vector<CachedAttachment> list_cached_attachments(const std::string& dir,
-                                                      std::vector<std::string>* skipped) {
+                                                      std::vector<SkippedCacheFile>* skipped) {
     std::vector<CachedAttachment> entries;
     const std::string directory = results_dir(dir);
     const std::unique_ptr<DIR, int (*)(DIR*)> stream(opendir(directory.c_str()), closedir);
@@ -259,7 +259,7 @@ std::vector<CachedAttachment> list_cached_attachments(const std::string& dir,
             text = read_file(directory + "/" + name, missing);
         } catch (const SystemError& error) {
             // Unreadable (a directory, a FIFO, a permission problem): not an entry for us.
-            if (skipped) skipped->push_back(error.what());
+            if (skipped) skipped->push_back({name, error.what()});
             continue;
         }
         if (missing) continue;  // removed meanwhile
@@ -268,8 +268,8 @@ std::vector<CachedAttachment> list_cached_attachments(const std::string& dir,
         if (entry && !entry->network.empty() && !entry->params.ifname.empty())
             entries.push_back(std::move(*entry));
         else if (skipped)
-            skipped->push_back("cache entry " + directory + "/" + name + ": " +
-                               (entry ? std::string("no network or ifname") : problem));
+            skipped->push_back({name, "cache entry " + directory + "/" + name + ": " +
+                                          (entry ? std::string("no network or ifname") : problem)});
     }
     return entries;
 }

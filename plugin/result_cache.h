@@ -53,10 +53,16 @@ inline constexpr std::size_t kMaxCacheEntryBytes = 16 << 20;
 bool remove_cached_attachment(const std::string& dir, const std::string& network,
                               const std::string& container_id, const std::string& ifname);
 
+/// A file of <dir>/results that list_cached_attachments skipped, and why.
+struct SkippedCacheFile {
+    std::string name;    // the file name: "<network>-<container ID>-<ifname>" when it is an entry
+    std::string reason;  // a message naming the path
+};
+
 /// Every readable cniCacheV1 entry with a network and an ifname, sorted by file name, as libcni's
-/// GetCachedAttachments lists them. Other files are skipped, each with a line saying why added to
-/// `skipped` when given. Empty when the directory is missing.
-std::vector<CachedAttachment> list_cached_attachments(const std::string& dir,
-                                                      std::vector<std::string>* skipped = nullptr);
+/// GetCachedAttachments lists them. Other files are skipped, and added to `skipped` when given.
+/// Empty when the directory is missing.
+std::vector<CachedAttachment> list_cached_attachments(
+    const std::string& dir, std::vector<SkippedCacheFile>* skipped = nullptr);
 
 }  // namespace nsveth

@@ -228,6 +228,28 @@ TEST(CliSetup, LiveAttachmentSurvivesALostCacheEntryAndTheWrongNetwork) {
     EXPECT_TRUE(fixture.reservations().empty());
 }
 
+// When nsveth refuses an ADD before touching anything (here: the IPAM already holds addresses
+// for this container ID and ifname, reserved by someone else), the rollback sends it no DEL,
+// which would release that reservation.
+TEST(CliSetup, ARefusedAddIsNotRolledBackIntoSomeoneElsesState) {
+    CliFixture fixture(75);
+    NameGuard demo;
+    const std::string container = "nsveth-" + demo.name;
+    expect_ok(fixture.network().exec_plugin(plugin_dir() + "/nsveth-ipam", "ADD", container,
+                                            "/unused/by/ipam", "eth0", fixture.network().config()),
+              "reservation by someone else");
+    ASSERT_EQ(fixture.reservations(), std::set<std::string>{"10.77.75.2"});
+    const std::string conf = fixture.write("nsveth.conf", fixture.network().config());
+    const ProcessResult add = fixture.cli({"add", "--config", conf, "--netns", demo.name});
+    EXPECT_EQ(add.status, 1);
+    EXPECT_NE(add.err.find("already holds addresses"), std::string::npos) << add.err;
+    EXPECT_EQ(fixture.reservations(), std::set<std::string>{"10.77.75.2"});
+    EXPECT_EQ(fixture.veth_count(), 0);
+    expect_ok(fixture.network().exec_plugin(plugin_dir() + "/nsveth-ipam", "DEL", container,
+                                            "/unused/by/ipam", "eth0", fixture.network().config()),
+              "release");
+}
+
 // The cache is root's, but what lands in it must not hang, exhaust or crash the tool: a FIFO, a
 // symlink to /dev/zero, and an entry whose fields have the wrong types.
 TEST(CliSetup, OddCacheEntriesAreSkippedWithANote) {
@@ -249,7 +271,15 @@ TEST(CliSetup, OddCacheEntriesAreSkippedWithANote) {
     EXPECT_NE(show.err.find(results + "/zero"), std::string::npos) << show.err;
     EXPECT_NE(show.out.find("odd"), std::string::npos) << show.out;
 
+    // gc without --valid: other files are only noted; an unreadable entry of this network may
+    // be a live attachment, so gc refuses.
     const std::string conf = fixture.write("nsveth.conf", fixture.network().config());
+    const ProcessResult noted = fixture.cli({"gc", "--config", conf});
+    EXPECT_EQ(noted.status, 0) << noted.err;
+    EXPECT_NE(noted.err.find("nsveth gc: ignoring read cache entry " + results + "/fifo"),
+              std::string::npos)
+        << noted.err;
+    std::ofstream(results + "/" + fixture.network().name() + "-bad-eth0") << "garbage";
     const ProcessResult gc = fixture.cli({"gc", "--config", conf});
     EXPECT_EQ(gc.status, 2) << gc.err;
     EXPECT_NE(gc.err.find("cannot tell what is valid"), std::string::npos) << gc.err;
