@@ -4,9 +4,9 @@
 #include <signal.h>
 
 #include <cerrno>
-#include <exception>
 
 #include "common/error.h"
+#include "common/first_failure.h"
 #include "ipam/ipam.h"
 #include "ipam/names.h"
 #include "ipam/store.h"
@@ -14,25 +14,6 @@
 namespace nsveth::ipam {
 
 namespace {
-
-// Runs steps, remembering the first failure instead of stopping at it.
-class Failures {
-public:
-    template <typename Step>
-    void attempt(Step step) {
-        try {
-            step();
-        } catch (...) {
-            if (!first_) first_ = std::current_exception();
-        }
-    }
-    void rethrow_first() const {
-        if (first_) std::rethrow_exception(first_);
-    }
-
-private:
-    std::exception_ptr first_;
-};
 
 bool is_valid(const AttachmentId& who, const std::vector<AttachmentId>& valid) {
     for (const AttachmentId& each : valid)
@@ -65,7 +46,7 @@ void collect_garbage(const Config& config, const std::string& network,
     check_network_name(network);
     std::optional<Store> store = Store::open(config.data_dir, network, OpenMode::kUpdate);
     if (!store) return;
-    Failures failures;
+    FirstFailure failures;
 
     // Indexed attachments first, exactly as their DEL would release them.
     std::vector<AttachmentId> indexed;
@@ -93,7 +74,7 @@ void collect_garbage(const Config& config, const std::string& network,
     for (const std::string& name : temps)
         if (writer_is_dead(name)) failures.attempt([&] { store->remove_temp_file(name); });
 
-    failures.rethrow_first();
+    failures.rethrow();
 }
 
 }  // namespace nsveth::ipam

@@ -90,6 +90,14 @@ NetlinkMessage link_state_message(int index, bool up) {
     return message;
 }
 
+/// Sends RTM_DELLINK `message` for the link `name`; false when it did not exist.
+bool send_delete(NetlinkSocket& socket, NetlinkMessage& message, std::string_view name) {
+    const int error = socket.try_request(message);
+    if (error == ENODEV) return false;
+    if (error) socket.fail(error, "delete link " + std::string(name));
+    return true;
+}
+
 }  // namespace
 
 bool LinkInfo::is_up() const { return flags & IFF_UP; }
@@ -142,10 +150,7 @@ bool try_delete_link(NetlinkSocket& socket, std::string_view name) {
     NetlinkMessage message(RTM_DELLINK, 0);
     message.header<ifinfomsg>().ifi_family = AF_UNSPEC;
     message.put_string(IFLA_IFNAME, name);
-    int error = socket.try_request(message);
-    if (error == ENODEV) return false;
-    if (error) socket.fail(error, "delete link " + std::string(name));
-    return true;
+    return send_delete(socket, message, name);
 }
 
 bool try_delete_link(NetlinkSocket& socket, const LinkInfo& link) {
@@ -153,10 +158,7 @@ bool try_delete_link(NetlinkSocket& socket, const LinkInfo& link) {
     auto& ifi = message.header<ifinfomsg>();
     ifi.ifi_family = AF_UNSPEC;
     ifi.ifi_index = link.index;
-    int error = socket.try_request(message);
-    if (error == ENODEV) return false;
-    if (error) socket.fail(error, "delete link " + link.name);
-    return true;
+    return send_delete(socket, message, link.name);
 }
 
 }  // namespace nsveth

@@ -39,12 +39,14 @@ std::string host_veth_name(std::string_view container_id, std::string_view ifnam
     return name;
 }
 
+bool is_host_veth(const LinkInfo& link) { return link.kind == "veth" && link.peer_elsewhere; }
+
 void delete_host_veth(NetlinkSocket& host, std::string_view container_id, std::string_view ifname,
                       const std::vector<IpAddress>* routed) {
     const std::string name = host_veth_name(container_id, ifname);
     const auto link = find_link(host, name);
     if (!link) return;
-    if (link->kind != "veth" || !link->peer_elsewhere) {
+    if (!is_host_veth(*link)) {
         std::fprintf(stderr, "nsveth: left link %s alone: not a veth with its peer in another "
                              "namespace, so not ours\n", name.c_str());
         return;

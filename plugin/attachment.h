@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/ip.h"
+#include "netns/link.h"
 #include "netns/netlink.h"
 
 namespace nsveth {
@@ -23,6 +24,10 @@ NetnsTarget resolve_netns(std::string_view cni_netns);
 /// The host end's name: "veth" + 11 hex digits of a hash of (container ID, ifname) — 15 bytes,
 /// the kernel's limit. Deterministic, so DEL finds it without any state.
 std::string host_veth_name(std::string_view container_id, std::string_view ifname);
+
+/// Whether `link`, found under an attachment's host veth name, can be nsveth's: a veth whose
+/// peer is in another namespace, as every pair ADD creates is.
+bool is_host_veth(const LinkInfo& link);
 
 /// Deletes the attachment's host veth through `host` (a socket in the host namespace), which
 /// takes the pair and every route over it along. Only a veth whose peer is in another namespace

@@ -57,6 +57,16 @@ std::optional<CachedAttachment> cached_entry(const Request& request, Io& io) {
     }
 }
 
+/// The entry of `params`'s attachment (container ID, ifname) in `entries`, on any network.
+const CachedAttachment* find_entry(const std::vector<CachedAttachment>& entries,
+                                   const AttachmentParams& params) {
+    for (const auto& entry : entries)
+        if (entry.params.container_id == params.container_id &&
+            entry.params.ifname == params.ifname)
+            return &entry;
+    return nullptr;
+}
+
 std::string attachment_name(const Request& request) {
     return request.list.name + " " + request.attachment.params.container_id + "/" +
            request.attachment.params.ifname;
@@ -117,19 +127,17 @@ int add(Args args, Io& io) {
     std::vector<SkippedCacheFile> skipped;
     const auto cached = list_cached_attachments(request.cache, &skipped);
     for (const auto& file : skipped) io.err << "nsveth add: ignoring " << file.reason << '\n';
-    for (const auto& entry : cached)
-        if (entry.params.container_id == params.container_id &&
-            entry.params.ifname == params.ifname) {
-            io.err << "nsveth add: " << params.container_id << "/" << params.ifname
-                   << " is already attached to network " << entry.network << " (cache entry "
-                   << cache_file_path(request.cache, entry.network, params.container_id,
-                                      params.ifname)
-                   << "); run nsveth del first\n";
-            return kExitFailure;
-        }
+    if (const CachedAttachment* entry = find_entry(cached, params)) {
+        io.err << "nsveth add: " << params.container_id << "/" << params.ifname
+               << " is already attached to network " << entry->network << " (cache entry "
+               << cache_file_path(request.cache, entry->network, params.container_id,
+                                  params.ifname)
+               << "); run nsveth del first\n";
+        return kExitFailure;
+    }
     const std::string host_name = host_veth_name(params.container_id, params.ifname);
     NetlinkSocket host = NetlinkSocket::open("host");
-    if (const auto link = find_link(host, host_name); link && link->kind == "veth") {
+    if (const auto link = find_link(host, host_name); link && is_host_veth(*link)) {
         io.err << "nsveth add: " << params.container_id << "/" << params.ifname
                << " is already attached: its host veth " << host_name
                << " exists (no cache entry in " << request.cache
@@ -192,14 +200,12 @@ int del(Args args, Io& io) {
         } catch (const std::exception& error) {
             io.err << "nsveth del: ignoring " << error.what() << '\n';
         }
-        for (const auto& entry : entries)
-            if (entry.params.container_id == request.attachment.params.container_id &&
-                entry.params.ifname == request.attachment.params.ifname) {
-                io.err << "nsveth del: " << entry.params.container_id << "/"
-                       << entry.params.ifname << " is attached to network " << entry.network
-                       << ", not " << request.list.name << "; give that network's --config\n";
-                return kExitFailure;
-            }
+        if (const CachedAttachment* entry = find_entry(entries, request.attachment.params)) {
+            io.err << "nsveth del: " << entry->params.container_id << "/" << entry->params.ifname
+                   << " is attached to network " << entry->network << ", not "
+                   << request.list.name << "; give that network's --config\n";
+            return kExitFailure;
+        }
     }
     if (cached) fill_from_cache(request.attachment, *cached);
     const AttachmentParams& params = request.attachment.params;

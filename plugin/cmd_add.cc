@@ -252,12 +252,13 @@ Result cmd_add(const Invocation& invocation) {
     else if (!ipam_result.dns.empty())
         result.dns = ipam_result.dns;
 
-    if (created_netns)
-        record_created_netns(target.name, socket_netns_cookie(container.fd()), env.container_id,
-                             env.ifname);
-    else if (!target.name.empty())
-        record_netns_user(target.name, socket_netns_cookie(container.fd()), env.container_id,
-                          env.ifname);
+    if (!target.name.empty()) {
+        const auto cookie = socket_netns_cookie(container.fd());
+        if (created_netns)
+            record_created_netns(target.name, cookie, env.container_id, env.ifname);
+        else
+            record_netns_user(target.name, cookie, env.container_id, env.ifname);
+    }
     enable_forwarding(host, ips);
     undo.commit();
     return result;

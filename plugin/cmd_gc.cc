@@ -2,8 +2,7 @@
 // the host veths of those the in-process IPAM released (a leaked pod namespace keeps its pair),
 // and the masquerade rules. The specification requires forwarding GC to a delegated IPAM in any
 // case.
-#include <exception>
-
+#include "common/first_failure.h"
 #include "netns/masquerade.h"
 #include "netns/netlink.h"
 #include "plugin/attachment.h"
@@ -14,40 +13,32 @@
 namespace nsveth {
 
 void cmd_gc(const Invocation& invocation) {
-    std::exception_ptr first_failure;
+    FirstFailure failures;
     std::vector<ipam::Released> released;
-    try {
-        make_ipam_client(invocation)->gc(released);
-    } catch (...) {
-        first_failure = std::current_exception();
-    }
+    failures.attempt([&] { make_ipam_client(invocation)->gc(released); });
     // The host ends of what was released: where a pod namespace leaked, its veth and the host
     // route to its address would stay, and an ADD that gets the address next would fail.
-    if (!released.empty()) {
-        try {
+    if (!released.empty())
+        failures.attempt([&] {
             NetlinkSocket host = NetlinkSocket::open("host");
             for (const auto& [who, addresses] : released)
                 delete_host_veth(host, who.container_id, who.ifname, &addresses);
-        } catch (...) {
-            if (!first_failure) first_failure = std::current_exception();
-        }
-    }
-    const auto valid = valid_attachments(invocation.config.raw);
+        });
     // Also without ipMasq: rules left by attachments made while it was on would otherwise stay,
     // and masquerade whoever gets their address next. Then it is best effort, though: a host
     // without nftables has no rules to collect.
-    if (valid) {
-        std::vector<std::pair<std::string, std::string>> pairs;
-        for (const auto& attachment : *valid)
-            pairs.emplace_back(attachment.container_id, attachment.ifname);
-        try {
-            collect_masquerade_garbage(invocation.config.name, pairs);
-        } catch (...) {
-            if (invocation.config.ip_masq && !first_failure)
-                first_failure = std::current_exception();
-        }
-    }
-    if (first_failure) std::rethrow_exception(first_failure);
+    if (const auto valid = valid_attachments(invocation.config.raw))
+        failures.attempt([&] {
+            std::vector<std::pair<std::string, std::string>> pairs;
+            for (const auto& attachment : *valid)
+                pairs.emplace_back(attachment.container_id, attachment.ifname);
+            try {
+                collect_masquerade_garbage(invocation.config.name, pairs);
+            } catch (...) {
+                if (invocation.config.ip_masq) throw;
+            }
+        });
+    failures.rethrow();
 }
 
 }  // namespace nsveth
