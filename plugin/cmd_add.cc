@@ -254,10 +254,13 @@ Result cmd_add(const Invocation& invocation) {
 
     if (!target.name.empty()) {
         const auto cookie = socket_netns_cookie(container.fd());
+        bool recorded = true;
         if (created_netns)
             record_created_netns(target.name, cookie, env.container_id, env.ifname);
         else
-            record_netns_user(target.name, cookie, env.container_id, env.ifname);
+            recorded = record_netns_user(target.name, cookie, env.container_id, env.ifname);
+        if (recorded)
+            undo.push([&] { forget_netns_user(target.name, env.container_id, env.ifname); });
     }
     enable_forwarding(host, ips);
     undo.commit();

@@ -111,6 +111,24 @@ void write_record(std::string_view name, const Record& record) {
     if (rename(temp.c_str(), path.c_str()) < 0) throw_errno("rename " + temp + " to " + path);
 }
 
+/// The record of `name` without the user (container_id, ifname); nullopt when there is no
+/// readable record or it does not list that user.
+std::optional<Record> record_without(std::string_view name, std::string_view container_id,
+                                     std::string_view ifname) {
+    auto record = read_record(name);
+    if (!record) return std::nullopt;
+    const auto user = std::find(record->users.begin(), record->users.end(),
+                                User{std::string(container_id), std::string(ifname)});
+    if (user == record->users.end()) return std::nullopt;
+    record->users.erase(user);
+    return record;
+}
+
+void remove_record(std::string_view name) {
+    const std::string path = record_path(name);
+    if (unlink(path.c_str()) < 0 && errno != ENOENT) throw_errno("remove " + path);
+}
+
 }  // namespace
 
 Fd lock_named_netns_use() {
@@ -128,34 +146,39 @@ void record_created_netns(std::string_view name, std::optional<std::uint64_t> co
     write_record(name, {cookie, {{std::string(container_id), std::string(ifname)}}});
 }
 
-void record_netns_user(std::string_view name, std::optional<std::uint64_t> cookie,
+bool record_netns_user(std::string_view name, std::optional<std::uint64_t> cookie,
                        std::string_view container_id, std::string_view ifname) {
     auto record = read_record(name);
-    if (!record) return;  // not created by nsveth
-    if (record->cookie && cookie && *record->cookie != *cookie) return;  // the name was reused
+    if (!record) return false;  // not created by nsveth
+    if (record->cookie && cookie && *record->cookie != *cookie) return false;  // name reused
     const User user{std::string(container_id), std::string(ifname)};
     if (std::find(record->users.begin(), record->users.end(), user) != record->users.end())
-        return;
+        return false;
     record->users.push_back(user);
+    write_record(name, *record);
+    return true;
+}
+
+void forget_netns_user(std::string_view name, std::string_view container_id,
+                       std::string_view ifname) {
+    const auto record = record_without(name, container_id, ifname);
+    if (!record) return;
+    if (record->users.empty()) return remove_record(name);
     write_record(name, *record);
 }
 
 void release_created_netns(std::string_view name, std::string_view container_id,
                            std::string_view ifname) {
     const Fd lock = lock_named_netns_use();
-    auto record = read_record(name);
+    const auto record = record_without(name, container_id, ifname);
     if (!record) return;
-    const auto user = std::find(record->users.begin(), record->users.end(),
-                                User{std::string(container_id), std::string(ifname)});
-    if (user == record->users.end()) return;
-    record->users.erase(user);
     if (!record->users.empty()) return write_record(name, *record);
     // Remove the namespace unless the name now holds another one. Where no namespace is mounted
     // any more, an empty mount point may be left, which would block the name: remove it too.
     const auto netns = Netns::open_if_present(named_netns_path(name));
     const auto now = netns ? netns->cookie() : std::nullopt;
     if (!netns || !record->cookie || !now || *now == *record->cookie) delete_named_netns(name);
-    unlink(record_path(name).c_str());
+    remove_record(name);
 }
 
 void release_created_netns_of(std::string_view container_id, std::string_view ifname) {

@@ -26,10 +26,15 @@ Fd lock_named_netns_use();
 void record_created_netns(std::string_view name, std::optional<std::uint64_t> cookie,
                           std::string_view container_id, std::string_view ifname);
 /// ADD of (container_id, ifname) joined the named namespace `name`, whose cookie is `cookie`:
-/// if nsveth created it, the attachment is added to its users. Call with the lock held. Throws
-/// SystemError.
-void record_netns_user(std::string_view name, std::optional<std::uint64_t> cookie,
+/// if nsveth created it, the attachment is added to its users. True when it was added (not
+/// already listed). Call with the lock held. Throws SystemError.
+bool record_netns_user(std::string_view name, std::optional<std::uint64_t> cookie,
                        std::string_view container_id, std::string_view ifname);
+/// The undo of either record call for an ADD that fails later: takes (container_id, ifname) off
+/// the users of `name`, and the record away with its last user. The namespace is left to the
+/// caller. Call with the lock held. Throws SystemError.
+void forget_netns_user(std::string_view name, std::string_view container_id,
+                       std::string_view ifname);
 
 /// DEL of (container_id, ifname) for the named namespace `name`: takes the attachment off its
 /// users and, when it was the last, removes the namespace — unless the name now holds another

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "plugin/attachment.h"
 #include "tests/support/network.h"
@@ -86,6 +87,31 @@ TEST(Rollback, NamespaceCreatedForAFailedAddIsRemoved) {
     ASSERT_NE(add.status, 0);
     EXPECT_FALSE(std::filesystem::exists("/var/run/netns/" + name));
     EXPECT_EQ(shell_in("", "ip netns list | grep -c " + name).out, "0\n");
+    EXPECT_EQ(host_links(network), "");
+    EXPECT_TRUE(no_reservations(network));
+}
+
+// Switching forwarding on is ADD's last step. Where that write fails (a read-only /proc/sys, as
+// some containerised runtimes have), the namespace that ADD created goes, and its record too.
+TEST(Rollback, FailedForwardingTakesTheCreatedNamespaceAndItsRecord) {
+    TestNetwork network(57, false);
+    TempDir scripts;
+    const std::string wrapper = scripts.path() + "/nsveth-with-read-only-ip-forward";
+    {
+        std::ofstream script(wrapper);
+        script << "#!/bin/sh\nexec unshare --mount --propagation private /bin/sh -c '"
+                  "f=/proc/sys/net/ipv4/ip_forward; mount --bind $f $f && "
+                  "mount -o remount,bind,ro $f && exec \"$0\"' "
+               << nsveth_binary() << "\n";
+    }
+    std::filesystem::permissions(wrapper, std::filesystem::perms::owner_all);
+    const std::string name = unique_name("nsvt-bare");
+    auto add = network.exec_plugin(wrapper, "ADD", "forward", name, "eth0", network.config(),
+                                   {{"PATH", "/usr/sbin:/usr/bin:/sbin:/bin"}});
+    ASSERT_NE(add.status, 0) << add.err;
+    EXPECT_NE(add.out.find("ip_forward"), std::string::npos) << add.out;
+    EXPECT_FALSE(std::filesystem::exists("/run/nsveth/created-netns/" + name));
+    EXPECT_FALSE(std::filesystem::exists("/var/run/netns/" + name));
     EXPECT_EQ(host_links(network), "");
     EXPECT_TRUE(no_reservations(network));
 }
