@@ -282,11 +282,11 @@ class Bench {
     }
 
     /// The order of the subjects in round `round` of the cycles or of a scale level: 0, 1, 2 in
-    /// even rounds, 0, 2, 1 in odd ones. In the stream of calls this makes, each of the (at most three) subjects follows each
-    /// other one equally often. Which cycle comes before matters: a DEL right after the
-    /// reference's cycle took 1.5-1.9 ms less (medians pooled over thirteen runs), and the
-    /// rotation used before (round + k mod 3) put the floor after the reference in two rounds of
-    /// three and nsveth in one, which made nsveth's IPv4 DEL look 5 % slower than the floor's.
+    /// even rounds, 0, 2, 1 in odd ones, so that in the stream of calls each of the (at most
+    /// three) subjects follows each other one equally often. What comes before matters: a DEL
+    /// right after the reference's cycle takes 1.5-1.9 ms less, and a plain rotation (round + k
+    /// mod 3) puts the floor there twice as often as nsveth, which made nsveth's IPv4 DEL measure
+    /// 5 % slower than the floor's.
     static std::vector<std::size_t> round_order(int round, std::size_t subjects) {
         std::vector<std::size_t> order(subjects);
         std::iota(order.begin(), order.end(), std::size_t{0});
