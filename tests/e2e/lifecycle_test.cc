@@ -214,7 +214,8 @@ TEST(Lifecycle, ExistingInterfaceNameIsRefusedAndNothingChanges) {
 
 TEST(Lifecycle, BareNameCreatesNamedNamespaceAndDelRemovesIt) {
     TestNetwork network(7);
-    const std::string name = unique_name("nsvt-bare");
+    const NameCleanup bare("nsvt-bare");
+    const std::string& name = bare.name();
     json config = network.config();
     auto add = network.exec("ADD", "ctr-7", name, "eth0", config);
     expect_success(add, "ADD");
@@ -230,16 +231,10 @@ TEST(Lifecycle, BareNameCreatesNamedNamespaceAndDelRemovesIt) {
     EXPECT_FALSE(std::filesystem::exists("/var/run/netns/" + name));
 }
 
-/// Deletes the named namespace at the end of a test that expects nsveth to create or keep it.
-struct NamedNetnsCleanup {
-    std::string name;
-    ~NamedNetnsCleanup() { shell_in("", "ip netns delete " + name + " 2>/dev/null"); }
-};
-
 TEST(Lifecycle, DelWithoutNetnsRemovesTheNamespaceAddCreated) {
     TestNetwork network(36, false);
-    const std::string name = unique_name("nsvt-bare");
-    const NamedNetnsCleanup cleanup{name};
+    const NameCleanup bare("nsvt-bare");
+    const std::string& name = bare.name();
     json config = network.config();
     expect_success(network.exec("ADD", "ctr-36", name, "eth0", config), "ADD");
     ASSERT_TRUE(std::filesystem::exists("/var/run/netns/" + name));
@@ -251,8 +246,8 @@ TEST(Lifecycle, DelWithoutNetnsRemovesTheNamespaceAddCreated) {
 
 TEST(Lifecycle, DelLeavesANamespaceSomeoneElseCreatedUnderTheSameName) {
     TestNetwork network(37, false);
-    const std::string name = unique_name("nsvt-bare");
-    const NamedNetnsCleanup cleanup{name};
+    const NameCleanup bare("nsvt-bare");
+    const std::string& name = bare.name();
     json config = network.config();
     expect_success(network.exec("ADD", "ctr-37", name, "eth0", config), "ADD");
     // Deleted and created again by hand: the name now holds a namespace nsveth did not create.
@@ -271,8 +266,8 @@ json without_default_routes(TestNetwork& network) {
 
 TEST(Lifecycle, ANamespaceAddCreatedStaysUntilItsLastAttachmentIsDeleted) {
     TestNetwork first(12, false), second(14, false);
-    const std::string name = unique_name("nsvt-bare");
-    const NamedNetnsCleanup cleanup{name};
+    const NameCleanup bare("nsvt-bare");
+    const std::string& name = bare.name();
     const json first_config = without_default_routes(first);
     const json second_config = without_default_routes(second);
     expect_success(first.exec("ADD", "first", name, "eth0", first_config), "ADD creating it");
@@ -302,8 +297,8 @@ TEST(Lifecycle, ParallelAddsIntoANewNamedNamespaceShareIt) {
                       0);
         }
     }
-    const std::string name = unique_name("nsvt-bare");
-    const NamedNetnsCleanup cleanup{name};
+    const NameCleanup bare("nsvt-bare");
+    const std::string& name = bare.name();
     std::vector<RunningProcess> running;
     for (int i = 0; i < 4; ++i)
         running.push_back(networks[i]->start("ADD", "race" + std::to_string(i), name,
@@ -326,8 +321,8 @@ TEST(Lifecycle, ParallelAddsIntoANewNamedNamespaceShareIt) {
 // An earlier version recorded "<container id>\n<ifname>\n", without a cookie.
 TEST(Lifecycle, RecordsOfEarlierVersionsStillWork) {
     TestNetwork earlier(24, false), later(25, false);
-    const std::string name = unique_name("nsvt-bare");
-    const NamedNetnsCleanup cleanup{name};
+    const NameCleanup bare("nsvt-bare");
+    const std::string& name = bare.name();
     expect_success(shell_in("", "ip netns add " + name), "ip netns add");
     const std::string record = "/run/nsveth/created-netns/" + name;
     std::filesystem::create_directories("/run/nsveth/created-netns");
@@ -348,8 +343,8 @@ TEST(Lifecycle, RecordsOfEarlierVersionsStillWork) {
 // The lock itself: while someone holds it, an ADD naming a namespace waits, and creates nothing.
 TEST(Lifecycle, AnAddNamingANamespaceWaitsForTheLock) {
     TestNetwork network(26, false);
-    const std::string name = unique_name("nsvt-bare");
-    const NamedNetnsCleanup cleanup{name};
+    const NameCleanup bare("nsvt-bare");
+    const std::string& name = bare.name();
     std::filesystem::create_directories("/run/nsveth");
     Fd lock(::open("/run/nsveth/named-netns.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600));
     ASSERT_TRUE(lock);

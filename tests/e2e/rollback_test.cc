@@ -82,7 +82,8 @@ TEST(Rollback, MtuBelowTheIpv6MinimumIsRefusedWithIpv6Addresses) {
 TEST(Rollback, NamespaceCreatedForAFailedAddIsRemoved) {
     TestNetwork network(32);
     ASSERT_EQ(shell_in(network.host().path(), "ip route add blackhole 10.77.32.2/32").status, 0);
-    const std::string name = unique_name("nsvt-bare");
+    const NameCleanup bare("nsvt-bare");
+    const std::string& name = bare.name();
     auto add = network.exec("ADD", "late", name, "eth0", network.config());
     ASSERT_NE(add.status, 0);
     EXPECT_FALSE(std::filesystem::exists("/var/run/netns/" + name));
@@ -105,7 +106,8 @@ TEST(Rollback, FailedForwardingTakesTheCreatedNamespaceAndItsRecord) {
                << nsveth_binary() << "\n";
     }
     std::filesystem::permissions(wrapper, std::filesystem::perms::owner_all);
-    const std::string name = unique_name("nsvt-bare");
+    const NameCleanup bare("nsvt-bare");
+    const std::string& name = bare.name();
     auto add = network.exec_plugin(wrapper, "ADD", "forward", name, "eth0", network.config(),
                                    {{"PATH", "/usr/sbin:/usr/bin:/sbin:/bin"}});
     ASSERT_NE(add.status, 0) << add.err;

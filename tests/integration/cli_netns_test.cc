@@ -78,24 +78,6 @@ int mounts_of(const std::string& name) {
     return count;
 }
 
-/// A name some test step creates with nsveth or ip; removed, if present, however the test ends.
-class NameCleanup {
-  public:
-    explicit NameCleanup(const std::string& prefix) : name_(unique_name(prefix)) {}
-    ~NameCleanup() {
-        try {
-            delete_named_netns(name_);
-        } catch (const SystemError&) {
-        }
-    }
-    NameCleanup(const NameCleanup&) = delete;
-    NameCleanup& operator=(const NameCleanup&) = delete;
-    const std::string& name() const { return name_; }
-
-  private:
-    std::string name_;
-};
-
 /// A process started in the background; killed (with everything in `netns_name`, if given) and
 /// collected however the test ends.
 class Background {

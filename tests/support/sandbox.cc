@@ -32,6 +32,15 @@ ScopedNetns::~ScopedNetns() { delete_named_netns(name_); }
 
 std::string ScopedNetns::path() const { return named_netns_path(name_); }
 
+NameCleanup::~NameCleanup() {
+    try {
+        delete_named_netns(name_);
+    } catch (const SystemError&) {
+    }
+    std::error_code ignored;
+    std::filesystem::remove("/run/nsveth/created-netns/" + name_, ignored);
+}
+
 TempDir::TempDir() {
     char pattern[] = "/tmp/nsveth-test-XXXXXX";
     if (!mkdtemp(pattern)) throw_errno("mkdtemp");

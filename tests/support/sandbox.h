@@ -32,6 +32,20 @@ private:
     Netns netns_;
 };
 
+/// A unique namespace name that a test step creates (through nsveth or ip): the namespace, and
+/// nsveth's record of having created it, are removed if present however the test ends.
+class NameCleanup {
+public:
+    explicit NameCleanup(const std::string& prefix) : name_(unique_name(prefix)) {}
+    ~NameCleanup();
+    NameCleanup(const NameCleanup&) = delete;
+    NameCleanup& operator=(const NameCleanup&) = delete;
+    const std::string& name() const { return name_; }
+
+private:
+    std::string name_;
+};
+
 /// A fresh directory under /tmp, removed recursively by the destructor.
 class TempDir {
 public:
