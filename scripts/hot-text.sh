@@ -103,8 +103,8 @@ cycle "$ipam" "$(config ptp "$dual")"
             name = substr($0, 4)
             if (name ~ /^0x/ || name ~ /\.cold$/ || name ~ /[^A-Za-z0-9_.$]/ ||
                 name ~ /^_GLOBAL__sub_I_/ || name == "main") next
-            gsub(/C[12][EIB]/, "C[12]&", name); gsub(/C\[12\]C[12]/, "C[12]", name)
-            gsub(/D[12]E/, "D[12]E", name)
+            gsub(/C[12]E/, "C[12]E", name); gsub(/C[12]I/, "C[12]I", name)
+            gsub(/C[12]B/, "C[12]B", name); gsub(/D[12]E/, "D[12]E", name)
             seen[name] = 1
             if (label == "nsveth-CHECK") check[name] = 1
             if (label == "nsveth-ADD") add[name] = 1
