@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,6 +38,11 @@ std::string find_in_cni_path(const std::string& type, const std::string& cni_pat
                    "plugin \"" + type + "\" not found in CNI_PATH \"" + cni_path + "\"");
 }
 
+std::string find_delegate(const std::string& type, const Environment& env) {
+    auto path_entry = env.find("CNI_PATH");
+    return find_in_cni_path(type, path_entry == env.end() ? std::string() : path_entry->second);
+}
+
 /// Writes `input` to `in` and reads `out` until EOF, interleaved so neither side can block.
 std::string exchange(Fd in, Fd out, std::string_view input) {
     std::string output;
@@ -67,9 +73,7 @@ std::string exchange(Fd in, Fd out, std::string_view input) {
 
 nlohmann::json exec_delegate(const std::string& type, const Environment& env,
                              std::string_view command, std::string_view input) {
-    auto path_entry = env.find("CNI_PATH");
-    const std::string binary =
-        find_in_cni_path(type, path_entry == env.end() ? std::string() : path_entry->second);
+    const std::string binary = find_delegate(type, env);
 
     std::vector<std::string> strings;
     for (const auto& [key, value] : env)
@@ -127,6 +131,14 @@ nlohmann::json exec_delegate(const std::string& type, const Environment& env,
                        (WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
                                           : "signal " + std::to_string(WTERMSIG(status))) +
                        ") without an error document");
+}
+
+bool delegate_is_self(const std::string& type, const Environment& env) {
+    struct stat delegate {}, self {};
+    const std::string binary = find_delegate(type, env);
+    if (stat(binary.c_str(), &delegate) < 0) throw_errno("stat plugin " + binary);
+    if (stat("/proc/self/exe", &self) < 0) throw_errno("stat /proc/self/exe");
+    return delegate.st_dev == self.st_dev && delegate.st_ino == self.st_ino;
 }
 
 }  // namespace nsveth

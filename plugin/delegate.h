@@ -19,4 +19,8 @@ namespace nsveth {
 nlohmann::json exec_delegate(const std::string& type, const Environment& env,
                              std::string_view command, std::string_view input);
 
+/// Whether plugin `type`, as exec_delegate would find it in CNI_PATH, is the running executable
+/// itself (the same file under any name or link). Throws like exec_delegate when it is not found.
+bool delegate_is_self(const std::string& type, const Environment& env);
+
 }  // namespace nsveth

@@ -92,6 +92,13 @@ public:
 
 private:
     nlohmann::json run(const char* command) {
+        // The delegate gets this very configuration, so nsveth as its own IPAM plugin would
+        // execute itself again at every level, without end.
+        if (delegate_is_self(type_, invocation_.env))
+            throw CniError(kInvalidConfig, "ipam.type \"" + type_ +
+                                               "\" is nsveth itself, which would call itself "
+                                               "without end; its built-in IPAM is \"" +
+                                               ipam::kIpamType + "\"");
         return exec_delegate(type_, invocation_.env, command, invocation_.input);
     }
 

@@ -140,6 +140,37 @@ TEST(Ipam, DelegateFailureIsReportedAndNothingIsLeft) {
     EXPECT_EQ(shell_in(network.host().path(), "ip -o link show type veth").out, "");
 }
 
+// nsveth named as its own IPAM plugin, under its name or a link to it, would hand itself the same
+// configuration at every level, without end. It refuses, for every command. The plugin runs
+// under `timeout`, which kills its whole process group, so a regression fails this test instead
+// of filling the machine with processes.
+TEST(Ipam, ItselfAsIpamPluginIsRefused) {
+    TestNetwork network(76, false);
+    TempDir plugins;
+    fs::create_symlink(nsveth_binary(), plugins.path() + "/veth-alias");
+    const std::string config_file = plugins.path() + "/config.json";
+    ScopedNetns pod("nsvt-p");
+    for (const std::string type : {"nsveth", "veth-alias"}) {
+        network.ipam()["type"] = type;
+        std::ofstream(config_file) << network.config().dump();
+        for (const std::string command : {"ADD", "DEL", "STATUS"}) {
+            const auto run = shell_in(
+                network.host().path(),
+                "CNI_COMMAND=" + command + " CNI_CONTAINERID=self-1 CNI_NETNS=" + pod.path() +
+                    " CNI_IFNAME=eth0 CNI_PATH=" + plugins.path() + ":" + plugin_dir() +
+                    " timeout -s KILL 10 " + nsveth_binary() + " < " + config_file);
+            ASSERT_EQ(run.status, 1) << type << " " << command << ": " << run.out << run.err;
+            const json error = json::parse(run.out);
+            EXPECT_EQ(error["code"], 7) << run.out;
+            EXPECT_NE(error["msg"].get<std::string>().find("\"" + type + "\" is nsveth itself"),
+                      std::string::npos)
+                << run.out;
+        }
+    }
+    EXPECT_EQ(shell_in(network.host().path(), "ip -o link show type veth").out, "");
+    EXPECT_EQ(shell_in(pod.path(), "ip -o link show").out.find("eth0"), std::string::npos);
+}
+
 // A runtime passes its whole environment; nsveth reads only the CNI variables, but a delegated
 // plugin gets all of it, with CNI_COMMAND set to the command it is asked to run.
 TEST(Ipam, DelegateGetsTheProcessEnvironment) {
