@@ -135,6 +135,15 @@ std::string unreadable(const ProcessResult& run, const std::string& command) {
     return "";
 }
 
+/// Whether `input`, when it is a configuration at all, still keeps IPAM state in `data_dir`: a
+/// damaged "dataDir" key would send it to the machine's default directory.
+bool keeps_data_dir(const std::string& input, const std::string& data_dir) {
+    const json document = json::parse(input, nullptr, false);
+    if (!document.is_object() || !document.contains("ipam") || !document["ipam"].is_object())
+        return true;
+    return document["ipam"].value("dataDir", json()) == data_dir;
+}
+
 TEST(DamagedInput, EveryAnswerIsReadableAndAFailedAddChangesNothing) {
     TestNetwork network(77);
     ScopedNetns pod("nsvt-p"), fresh_pod("nsvt-p");
@@ -187,7 +196,11 @@ TEST(DamagedInput, EveryAnswerIsReadableAndAFailedAddChangesNothing) {
         if (document.contains("ipam") && document["ipam"].is_object())
             document["ipam"]["dataDir"] = network.data_dir();  // never the machine's default
         std::string input = document.dump();
-        if (damage.chance(0.15)) damage.bytes(input);
+        if (damage.chance(0.15)) {
+            std::string damaged = input;
+            damage.bytes(damaged);
+            if (keeps_data_dir(damaged, network.data_dir())) input = damaged;
+        }
 
         std::map<std::string, std::string> env = {
             {"CNI_COMMAND", command},
